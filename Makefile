@@ -1,0 +1,40 @@
+# Numb Feet Bot: every set-up step lives here, so a fresh clone needs only `make run` / `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint check-content migrate clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, migrate and start the bot (python -m bot migrates at start-up)
+run: $(STAMP)
+	$(BIN)/python -m bot
+
+## test: lint, type-check, validate the content, then the whole test suite
+test: $(STAMP) lint check-content
+	$(BIN)/python -m pytest
+
+## bench: throughput of the full bot against the echo baseline, same fake Bot API
+bench: $(STAMP)
+	$(BIN)/python -m bench.throughput
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+check-content: $(STAMP)
+	$(BIN)/python -m bot.content check
+
+## migrate: apply database migrations without starting the bot
+migrate: $(STAMP)
+	$(BIN)/alembic upgrade head
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

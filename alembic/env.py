@@ -1,0 +1,50 @@
+"""Alembic environment: migrates the database named by the bot's settings, asynchronously.
+
+Programmatic callers (`bot.db.migrate`) pass an open connection in `config.attributes`, so
+migrations run inside their event loop; the `alembic` command line opens its own engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from bot.config import load_settings
+from bot.db.base import Base
+from bot.db.engine import make_engine
+from bot.db.models import SymptomReport, TriageSession, User  # noqa: F401  (registers tables)
+
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_with_own_engine() -> None:
+    engine = make_engine(load_settings().async_database_url)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+            await connection.commit()
+    finally:
+        await engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (--sql) migrations are not supported; run against a database.")
+
+shared = context.config.attributes.get("connection")
+if shared is not None:
+    _run(shared)
+else:
+    asyncio.run(_run_with_own_engine())

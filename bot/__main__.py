@@ -1,0 +1,85 @@
+"""`python -m bot`: check settings and content, migrate the database, run the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import build_app
+from bot.config import Settings, SettingsError, load_settings
+from bot.content.loader import KnowledgeError, load_knowledge
+from bot.db.engine import make_engine
+from bot.db.migrate import upgrade_to_head
+from bot.log_setup import setup_logging
+
+log = logging.getLogger("bot")
+
+NO_TOKEN_HELP = """\
+TELEGRAM_BOT_TOKEN is not set, so the bot has no Telegram account to run as.
+
+  1. In Telegram, open @BotFather and send /newbot; choose a name and a username.
+  2. BotFather replies with a token such as 123456789:AAF...; keep it secret.
+  3. Put it in a file named .env next to the Makefile:  TELEGRAM_BOT_TOKEN=123456789:AAF...
+     (or export it in your shell), then run `make run` again.
+
+Every setting is listed in .env.example and in the README."""
+
+
+def main() -> int:
+    """Run the bot until interrupted; return the process exit status."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level)
+    if settings.telegram_bot_token is None:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return 2
+    try:
+        knowledge = load_knowledge(settings.knowledge_dir)
+        asyncio.run(migrate(settings))
+    except KnowledgeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, SQLAlchemyError) as exc:
+        print(f"error: cannot prepare the database at DATABASE_URL: {exc}", file=sys.stderr)
+        return 2
+
+    app = build_app(settings, knowledge=knowledge)
+    log.info("starting the bot against %s", settings.telegram_api_base_url)
+    try:
+        app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+    except InvalidToken:
+        print(
+            "error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as exc:
+        print(
+            f"error: cannot reach the Bot API at {settings.telegram_api_base_url}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+async def migrate(settings: Settings) -> None:
+    """Create the SQLite folder if needed and upgrade the database to the newest revision."""
+    if settings.sqlite_path is not None:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.async_database_url)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

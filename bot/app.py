@@ -1,0 +1,98 @@
+"""The application factory: the only place where the bot's parts are wired together."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content import keys
+from bot.content.loader import Knowledge, load_knowledge
+from bot.context import CONTEXT_TYPES, BotData
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.errors import on_error
+from bot.ratelimit import RetryingRateLimiter
+from bot.services.triage_engine import TriageEngine
+from bot.ui.screens import COMMANDS
+
+log = logging.getLogger(__name__)
+
+BotApplication = Application[Any, Any, Any, Any, BotData, Any]
+"""The application type `build_app` returns."""
+
+
+def build_app(
+    settings: Settings,
+    *,
+    knowledge: Knowledge | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    db_engine: AsyncEngine | None = None,
+) -> BotApplication:
+    """Build the bot; tests pass a local Bot API `request`, a fake clock and their own engine."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required to build the bot")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_base_file_url)
+        .context_types(CONTEXT_TYPES)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(RetryingRateLimiter())
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    app: BotApplication = builder.build()
+
+    data = app.bot_data
+    data.settings = settings
+    data.knowledge = knowledge or load_knowledge(settings.knowledge_dir)
+    data.triage = TriageEngine(data.knowledge)
+    data.clock = clock or SystemClock()
+    data.owns_db_engine = db_engine is None
+    data.db_engine = db_engine or make_engine(settings.async_database_url)
+    data.sessionmaker = make_sessionmaker(data.db_engine)
+
+    handlers.register(app)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: BotApplication) -> None:
+    await publish_commands(app)
+
+
+async def _post_shutdown(app: BotApplication) -> None:
+    if app.bot_data.owns_db_engine:
+        await app.bot_data.db_engine.dispose()
+
+
+async def publish_commands(app: BotApplication) -> None:
+    """Publish the command menu in every language; a failure is logged, never fatal."""
+    catalog = app.bot_data.knowledge.catalog
+    for code in catalog.languages:
+        t = catalog.texts(code)
+        commands = [BotCommand(name, t(keys.command_description(name))) for name in COMMANDS]
+        language_code = None if code == catalog.default else code
+        try:
+            await app.bot.set_my_commands(commands, language_code=language_code)
+        except TelegramError as exc:
+            log.warning("could not publish the %s command menu: %r", code, exc)

@@ -1,0 +1,95 @@
+"""Settings read from the environment and an optional `.env`; the only place that reads them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout this package lives in; relative SQLite paths are taken from the working dir."""
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class SettingsError(Exception):
+    """The settings are invalid; the message is one line fit to print at start-up."""
+
+
+class Settings(BaseSettings):
+    """Deployment settings. Environment variable names are a contract: see `.env.example`."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    """The token from @BotFather; without it the bot cannot reach Telegram."""
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    """Bot API base URL (PTB `base_url`); point it at a local Bot API server to test."""
+    telegram_api_base_file_url: str = "https://api.telegram.org/file/bot"
+    """Bot API file base URL (PTB `base_file_url`)."""
+    database_url: str = "sqlite:///data/numbfeet.db"
+    """`sqlite:///relative.db`, `sqlite:////abs/path.db` or `postgresql://user@host/db`."""
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    """The content directory: triage graph, causes, texts."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    """Root log level."""
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0] if "://" in value else ""
+        if scheme not in _ASYNC_DRIVERS:
+            raise ValueError(
+                "DATABASE_URL must start with sqlite:/// or postgresql:// "
+                f"(got {scheme or value!r})"
+            )
+        return value
+
+    @field_validator("telegram_api_base_url", "telegram_api_base_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @property
+    def async_database_url(self) -> str:
+        """Return DATABASE_URL with the async driver this project uses for its scheme."""
+        scheme, rest = self.database_url.split("://", 1)
+        return f"{_ASYNC_DRIVERS[scheme]}://{rest}"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """Return the SQLite file the URL names, or None for other databases or `:memory:`."""
+        scheme, rest = self.database_url.split("://", 1)
+        if not scheme.startswith("sqlite") or rest in ("", "/", "/:memory:"):
+            return None
+        return Path(rest[1:].split("?", 1)[0])
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment; raise `SettingsError` with one readable line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]).upper() or "settings"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise SettingsError(f"Invalid setting {name}: {first['msg']}{more}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return load_settings()

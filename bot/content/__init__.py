@@ -1,0 +1,1 @@
+"""Code that reads, validates and renders the data in `knowledge/`."""

@@ -1,0 +1,55 @@
+"""The naming convention that ties knowledge ids to catalogue keys in `knowledge/locales/`."""
+
+from __future__ import annotations
+
+from bot.content.models import Tier
+
+
+def question(node_id: str) -> str:
+    """Return the key of a node's question text."""
+    return f"triage.{node_id}.question"
+
+
+def answer(node_id: str, answer_id: str) -> str:
+    """Return the key of an answer button's label."""
+    return f"triage.{node_id}.{answer_id}"
+
+
+def outcome(outcome_id: str) -> str:
+    """Return the key of a stop outcome's message."""
+    return f"outcome.{outcome_id}"
+
+
+def cause_name(cause_id: str) -> str:
+    """Return the key of a cause's short name."""
+    return f"cause.{cause_id}.name"
+
+
+def cause_why(cause_id: str) -> str:
+    """Return the key of a cause's one-line explanation."""
+    return f"cause.{cause_id}.why"
+
+
+def fix(fix_id: str) -> str:
+    """Return the key of a fix's text."""
+    return f"fix.{fix_id}"
+
+
+def reason(reason_id: str) -> str:
+    """Return the key of a tier-raising reason."""
+    return f"reason.{reason_id}"
+
+
+def tier_heading(tier: Tier) -> str:
+    """Return the key of a tier's heading in a result."""
+    return f"tier.{tier.value}.heading"
+
+
+def tier_instruction(tier: Tier) -> str:
+    """Return the key of a tier's concrete instruction."""
+    return f"tier.{tier.value}.instruction"
+
+
+def command_description(command: str) -> str:
+    """Return the key of a command's one-line description (menu and /help)."""
+    return f"command.{command}"

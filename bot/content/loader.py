@@ -1,0 +1,422 @@
+"""Load `knowledge/`, validate it as a whole and return the immutable `Knowledge` bundle.
+
+Validation never stops at the first problem: every schema error, dangling reference,
+unreachable node, cycle, missing or stale text and safety-rule breach is collected, each
+naming its file and node id, and raised together as one `KnowledgeError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from bot.content import keys
+from bot.content.catalog import Catalog, placeholders
+from bot.content.models import (
+    Cause,
+    Causes,
+    Language,
+    Node,
+    Outcomes,
+    PathTests,
+    StopOutcome,
+    StrictModel,
+    Tier,
+    TriageTree,
+)
+from bot.telegram_html import html_problem
+
+RESULT = "result"
+"""The reserved `next` target that finishes the questionnaire and assesses the answers."""
+UNSURE = "unsure"
+"""The answer id every question must offer."""
+DEFAULT_LANGUAGE = "en"
+"""The language whose catalogue must be complete; the others fall back to it."""
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class KnowledgeError(Exception):
+    """The knowledge directory is invalid; `problems` lists every problem found."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            f"{len(self.problems)} problem(s) in knowledge/:\n"
+            + "\n".join(f"  - {p}" for p in self.problems)
+        )
+
+
+class SafetyRules(StrictModel):
+    """Per-language wording rules that keep the bot's advice safe."""
+
+    forbidden: tuple[str, ...] = Field(min_length=1)
+    """Regexes (case-insensitive) that no text may match, e.g. Epsom salt or soaking."""
+    diagnosis_word: str = Field(min_length=3)
+    """Regex for the word "diagnosis"; allowed only under `disclaimer.` keys."""
+    unproven: tuple[str, ...] = Field(min_length=1)
+    """Regexes for claims without evidence: never in a cause, elsewhere only hedged."""
+    hedge_phrase: str = Field(min_length=3)
+    """The hedge a text must contain to mention an unproven claim ("some runners find")."""
+
+
+class LocaleFile(StrictModel):
+    """`knowledge/locales/<code>.yaml`: one language's catalogue."""
+
+    schema_version: Literal[1]
+    """Version of this file's format."""
+    language: Language
+    """Which language this file holds."""
+    safety: SafetyRules
+    """Wording rules checked against every text of this language."""
+    messages: dict[str, Any]
+    """Nested mapping of keys to texts; nesting levels join with dots."""
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything loaded from `knowledge/`, validated and indexed for fast lookups."""
+
+    tree: TriageTree
+    nodes: Mapping[str, Node]
+    stops: Mapping[str, StopOutcome]
+    causes: Mapping[str, Cause]
+    catalog: Catalog
+    cause_rank: Mapping[str, int]
+
+
+def load_knowledge(directory: Path) -> Knowledge:
+    """Load and validate the knowledge directory; raise `KnowledgeError` listing all problems."""
+    problems: list[str] = []
+    tree = _load(directory / "triage.yaml", TriageTree, problems)
+    outcomes = _load(directory / "outcomes.yaml", Outcomes, problems)
+    causes = _load(directory / "causes.yaml", Causes, problems)
+    locales = _load_locales(directory / "locales", problems)
+    if tree is None or outcomes is None or causes is None or DEFAULT_LANGUAGE not in locales:
+        raise KnowledgeError(problems)
+
+    _check_unique("triage.yaml", "node", (n.id for n in tree.nodes), problems)
+    _check_unique("outcomes.yaml", "outcome", (o.id for o in outcomes.stops), problems)
+    _check_unique("causes.yaml", "cause", (c.id for c in causes.causes), problems)
+    _check_unique("causes.yaml", "fix", (f.id for f in causes.fixes), problems)
+    nodes = {n.id: n for n in tree.nodes}
+    stops = {o.id: o for o in outcomes.stops}
+    cause_map = {c.id: c for c in causes.causes}
+    _check_graph(tree, nodes, stops, cause_map, problems)
+    _check_causes(outcomes, causes, cause_map, tree, problems)
+
+    required = _required_keys(tree, stops, causes)
+    catalog = _check_locales(locales, required, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    return Knowledge(
+        tree=tree,
+        nodes=nodes,
+        stops=stops,
+        causes=cause_map,
+        catalog=catalog,
+        cause_rank={c.id: i for i, c in enumerate(causes.causes)},
+    )
+
+
+def load_path_tests(directory: Path) -> PathTests:
+    """Load `knowledge/tests/triage_paths.yaml`; raise `KnowledgeError` if it is malformed."""
+    problems: list[str] = []
+    tests = _load(directory / "tests" / "triage_paths.yaml", PathTests, problems)
+    if tests is None:
+        raise KnowledgeError(problems)
+    return tests
+
+
+def _load(path: Path, model: type[ModelT], problems: list[str]) -> ModelT | None:
+    data = _read_yaml(path, problems)
+    if data is None:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = _describe_location(data, error["loc"])
+            problems.append(f"{path.name}: {where}: {error['msg']}")
+        return None
+
+
+def _read_yaml(path: Path, problems: list[str]) -> object | None:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data: object = yaml.safe_load(handle)
+            return data
+    except FileNotFoundError:
+        problems.append(f"{path.name}: file is missing")
+    except yaml.YAMLError as exc:
+        problems.append(f"{path.name}: not valid YAML: {exc}")
+    return None
+
+
+def _describe_location(data: object, loc: Sequence[int | str]) -> str:
+    """Render a pydantic error location, naming list items by their `id` where they have one."""
+    parts: list[str] = []
+    current = data
+    for step in loc:
+        if isinstance(step, int) and isinstance(current, list) and step < len(current):
+            current = current[step]
+            item_id = current.get("id") if isinstance(current, dict) else None
+            parts.append(f"[{item_id}]" if item_id else f"[{step}]")
+        else:
+            current = current.get(step) if isinstance(current, dict) else None
+            parts.append(f".{step}" if parts else str(step))
+    return "".join(parts) or "(top level)"
+
+
+def _check_unique(file: str, kind: str, ids: Iterable[str], problems: list[str]) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            problems.append(f"{file}: {kind} {item_id}: defined twice")
+        seen.add(item_id)
+
+
+def _check_graph(
+    tree: TriageTree,
+    nodes: Mapping[str, Node],
+    stops: Mapping[str, StopOutcome],
+    causes: Mapping[str, Cause],
+    problems: list[str],
+) -> None:
+    if RESULT in nodes:
+        problems.append(f"triage.yaml: node {RESULT}: the id is reserved for `next: {RESULT}`")
+    if tree.root not in nodes:
+        problems.append(f"triage.yaml: root {tree.root}: no such node")
+        return
+    if not _is_red_flag_node(nodes[tree.root]):
+        problems.append(f"triage.yaml: node {tree.root}: the root must be the red-flag screen")
+    for cause_id in tree.fallback_causes:
+        if cause_id not in causes:
+            problems.append(f"triage.yaml: fallback_causes: unknown cause {cause_id}")
+    for node in tree.nodes:
+        where = f"triage.yaml: node {node.id}"
+        _check_unique("triage.yaml", f"node {node.id} answer", _answer_ids(node), problems)
+        if UNSURE not in _answer_ids(node):
+            problems.append(f"{where}: every question needs an `{UNSURE}` answer")
+        for answer in node.answers:
+            at = f"{where} answer {answer.id}"
+            if answer.next is not None and answer.next != RESULT and answer.next not in nodes:
+                problems.append(f"{at}: next {answer.next} is not a node")
+            if answer.stop is not None:
+                stop = stops.get(answer.stop)
+                if stop is None:
+                    problems.append(f"{at}: stop {answer.stop} is not an outcome")
+                elif answer.red_flag and stop.tier is not Tier.EMERGENCY:
+                    problems.append(f"{at}: a red flag must stop at an emergency outcome")
+            if answer.at_least is not None and answer.at_least.tier is Tier.EMERGENCY:
+                problems.append(f"{at}: use `stop` with an emergency outcome, not at_least")
+            for cause_id in answer.suggests:
+                if cause_id not in causes:
+                    problems.append(f"{at}: suggests unknown cause {cause_id}")
+        if _is_red_flag_node(node):
+            _check_unsure_is_safe(node, nodes, where, problems)
+    _check_reachability_and_cycles(tree, nodes, problems)
+
+
+def _answer_ids(node: Node) -> list[str]:
+    return [a.id for a in node.answers]
+
+
+def _is_red_flag_node(node: Node) -> bool:
+    return any(a.red_flag for a in node.answers)
+
+
+def _check_unsure_is_safe(
+    node: Node, nodes: Mapping[str, Node], where: str, problems: list[str]
+) -> None:
+    """On a red-flag screen, "not sure" must lead to more red-flag checks or raise to urgent."""
+    unsure = next((a for a in node.answers if a.id == UNSURE), None)
+    if unsure is None:
+        return
+    raises = unsure.at_least is not None and unsure.at_least.tier.rank >= Tier.URGENT.rank
+    follows_up = unsure.next in nodes and _is_red_flag_node(nodes[str(unsure.next)])
+    if not (raises or follows_up or unsure.stop is not None):
+        problems.append(
+            f"{where} answer {UNSURE}: on a red-flag screen it must raise the tier to at least "
+            "urgent or lead to another red-flag screen"
+        )
+
+
+def _check_reachability_and_cycles(
+    tree: TriageTree, nodes: Mapping[str, Node], problems: list[str]
+) -> None:
+    state: dict[str, Literal["open", "done"]] = {}
+
+    def visit(node_id: str, trail: list[str]) -> None:
+        if state.get(node_id) == "done":
+            return
+        if state.get(node_id) == "open":
+            cycle = " -> ".join([*trail[trail.index(node_id) :], node_id])
+            problems.append(f"triage.yaml: node {node_id}: cycle {cycle}")
+            return
+        state[node_id] = "open"
+        for answer in nodes[node_id].answers:
+            if answer.next is not None and answer.next in nodes:
+                visit(answer.next, [*trail, node_id])
+        state[node_id] = "done"
+
+    visit(tree.root, [])
+    for node_id in nodes:
+        if node_id not in state:
+            problems.append(f"triage.yaml: node {node_id}: unreachable from {tree.root}")
+
+
+def _check_causes(
+    outcomes: Outcomes,
+    causes: Causes,
+    cause_map: Mapping[str, Cause],
+    tree: TriageTree,
+    problems: list[str],
+) -> None:
+    fix_ids = {f.id for f in causes.fixes}
+    for stop in outcomes.stops:
+        if stop.tier is Tier.EMERGENCY and stop.causes:
+            problems.append(f"outcomes.yaml: outcome {stop.id}: emergencies list no causes")
+        for cause_id in stop.causes:
+            if cause_id not in cause_map:
+                problems.append(f"outcomes.yaml: outcome {stop.id}: unknown cause {cause_id}")
+    used_fixes: set[str] = set()
+    for cause in causes.causes:
+        for fix_id in cause.fixes:
+            used_fixes.add(fix_id)
+            if fix_id not in fix_ids:
+                problems.append(f"causes.yaml: cause {cause.id}: unknown fix {fix_id}")
+    for fix_id in sorted(fix_ids - used_fixes):
+        problems.append(f"causes.yaml: fix {fix_id}: no cause uses it")
+    suggested = {c for n in tree.nodes for a in n.answers for c in a.suggests}
+    suggested |= set(tree.fallback_causes) | {c for s in outcomes.stops for c in s.causes}
+    for cause_id in sorted(set(cause_map) - suggested):
+        problems.append(f"causes.yaml: cause {cause_id}: no answer or outcome leads to it")
+
+
+def _required_keys(
+    tree: TriageTree, stops: Mapping[str, StopOutcome], causes: Causes
+) -> dict[str, str]:
+    """Map each catalogue key the data needs to the place that needs it."""
+    required: dict[str, str] = {}
+    for node in tree.nodes:
+        required[keys.question(node.id)] = f"triage.yaml node {node.id}"
+        for answer in node.answers:
+            required[keys.answer(node.id, answer.id)] = f"triage.yaml node {node.id}"
+            if answer.at_least is not None:
+                required[keys.reason(answer.at_least.reason)] = f"triage.yaml node {node.id}"
+    for stop_id in stops:
+        required[keys.outcome(stop_id)] = f"outcomes.yaml outcome {stop_id}"
+    for cause in causes.causes:
+        required[keys.cause_name(cause.id)] = f"causes.yaml cause {cause.id}"
+        required[keys.cause_why(cause.id)] = f"causes.yaml cause {cause.id}"
+    for fix in causes.fixes:
+        required[keys.fix(fix.id)] = f"causes.yaml fix {fix.id}"
+    for tier in Tier:
+        required[keys.tier_heading(tier)] = f"tier {tier.value}"
+        required[keys.tier_instruction(tier)] = f"tier {tier.value}"
+    return required
+
+
+_DERIVED_NAMESPACES = ("triage.", "outcome.", "cause.", "fix.", "reason.", "tier.")
+"""Key prefixes owned by the data files: a key there that no data needs is stale."""
+
+
+def _load_locales(
+    directory: Path, problems: list[str]
+) -> dict[str, tuple[LocaleFile, dict[str, str]]]:
+    locales: dict[str, tuple[LocaleFile, dict[str, str]]] = {}
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        problems.append(f"locales/: no locale files in {directory}")
+    for path in paths:
+        locale = _load(path, LocaleFile, problems)
+        if locale is None:
+            continue
+        if locale.language.code != path.stem:
+            problems.append(f"locales/{path.name}: language.code must equal the file name")
+        flat: dict[str, str] = {}
+        _flatten(locale.messages, "", flat, f"locales/{path.name}", problems)
+        locales[locale.language.code] = (locale, flat)
+    if DEFAULT_LANGUAGE not in locales and paths:
+        problems.append(f"locales/: the default language {DEFAULT_LANGUAGE} is missing")
+    return locales
+
+
+def _flatten(
+    tree: Mapping[str, Any], prefix: str, out: dict[str, str], file: str, problems: list[str]
+) -> None:
+    for name, value in tree.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            _flatten(value, f"{key}.", out, file, problems)
+        elif isinstance(value, str) and value.strip():
+            out[key] = value.strip()
+        else:
+            problems.append(f"{file}: {key}: must be a non-empty text or a mapping")
+
+
+def _check_locales(
+    locales: Mapping[str, tuple[LocaleFile, dict[str, str]]],
+    required: Mapping[str, str],
+    problems: list[str],
+) -> Catalog:
+    _, default = locales[DEFAULT_LANGUAGE]
+    for key, needed_by in required.items():
+        if key not in default:
+            problems.append(f"locales/{DEFAULT_LANGUAGE}.yaml: {key}: missing (for {needed_by})")
+    for code, (locale, messages) in locales.items():
+        file = f"locales/{code}.yaml"
+        for key in messages:
+            if key.startswith(_DERIVED_NAMESPACES) and key not in required:
+                problems.append(f"{file}: {key}: no knowledge entry uses this text")
+            elif code != DEFAULT_LANGUAGE and key not in default:
+                problems.append(f"{file}: {key}: not in {DEFAULT_LANGUAGE}.yaml")
+            elif code != DEFAULT_LANGUAGE and placeholders(messages[key]) != placeholders(
+                default[key]
+            ):
+                problems.append(f"{file}: {key}: placeholders differ from {DEFAULT_LANGUAGE}.yaml")
+        _check_texts(file, locale.safety, messages, problems)
+    return Catalog(
+        default=DEFAULT_LANGUAGE,
+        languages={code: messages for code, (_, messages) in locales.items()},
+        names={code: locale.language.name for code, (locale, _) in locales.items()},
+    )
+
+
+def _check_texts(
+    file: str, safety: SafetyRules, messages: Mapping[str, str], problems: list[str]
+) -> None:
+    forbidden = [re.compile(p, re.IGNORECASE) for p in safety.forbidden]
+    diagnosis = re.compile(safety.diagnosis_word, re.IGNORECASE)
+    for key, text in messages.items():
+        at = f"{file}: {key}"
+        problem = html_problem(_blank_placeholders(text))
+        if problem:
+            problems.append(f"{at}: invalid Telegram HTML: {problem}")
+        for pattern in forbidden:
+            if pattern.search(text):
+                problems.append(f"{at}: safety rule: must not mention /{pattern.pattern}/")
+        if diagnosis.search(text) and not key.startswith("disclaimer."):
+            problems.append(f"{at}: safety rule: only disclaimer.* texts may speak of diagnosis")
+    unproven = [re.compile(p, re.IGNORECASE) for p in safety.unproven]
+    for key, text in messages.items():
+        claim = next((p.pattern for p in unproven if p.search(text)), None)
+        if claim is None:
+            continue
+        if key.startswith("cause."):
+            problems.append(f"{file}: {key}: safety rule: /{claim}/ is unproven, not a cause")
+        elif safety.hedge_phrase.lower() not in text.lower():
+            problems.append(
+                f'{file}: {key}: safety rule: /{claim}/ only as "{safety.hedge_phrase}"'
+            )
+
+
+def _blank_placeholders(text: str) -> str:
+    return re.sub(r"\{[a-z_]+\}", "x", text)

@@ -1,0 +1,58 @@
+"""Async engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+"""WAL lets readers run beside the writer; NORMAL sync is durable across app crashes in WAL."""
+
+
+def make_engine(async_url: str, **kwargs: Any) -> AsyncEngine:
+    """Create the engine for an async database URL, with SQLite tuned for a bot's workload."""
+    engine = create_async_engine(async_url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """Apply pragmas and take transaction control from the sqlite3 module.
+
+    Python's sqlite3 driver begins transactions lazily and not before DDL, which breaks
+    SAVEPOINTs (used by the test fixtures) and transactional migrations. SQLAlchemy's
+    documented recipe is to switch that off and emit BEGIN ourselves. BEGIN IMMEDIATE takes
+    the write lock up front, so a transaction that reads then writes waits on busy_timeout
+    instead of failing with "database is locked" when another connection writes.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Return the session factory: objects stay usable after commit (no lazy reloads)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

@@ -1,0 +1,38 @@
+"""Run Alembic migrations from inside the bot (at start-up and in tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import PROJECT_ROOT
+
+ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Return the project's Alembic config, bound to `connection` when one is given."""
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+async def upgrade_to_head(engine: AsyncEngine) -> None:
+    """Bring the database up to the newest revision; a no-op when it is already there."""
+    await _run(engine, lambda cfg: command.upgrade(cfg, "head"))
+
+
+async def downgrade_to(engine: AsyncEngine, revision: str) -> None:
+    """Revert the database to `revision` (`base` removes every table)."""
+    await _run(engine, lambda cfg: command.downgrade(cfg, revision))
+
+
+async def _run(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: action(alembic_config(sync)))

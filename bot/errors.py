@@ -1,0 +1,51 @@
+"""The error handler: log what went wrong at the right level, and tell the runner.
+
+Expected failures (a runner who blocked the bot, Telegram being slow or flooding) are
+logged without a traceback; anything else is a bug and is logged at ERROR with one.
+The runner never sees a traceback, only a short apology in their language.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.context import Context
+from bot.db.uow import unit_of_work
+from bot.handlers.replies import telegram_texts
+from bot.services import users
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Handle any exception raised while processing an update."""
+    error = context.error
+    user = update.effective_user if isinstance(update, Update) else None
+    if isinstance(error, Forbidden):
+        log.info("user %s blocked the bot: %s", user.id if user else "?", error)
+        if user is not None:
+            async with unit_of_work(context.bot_data.sessionmaker) as repos:
+                await users.blocked_by(repos, user.id, context.bot_data.clock.now())
+        return
+    if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest):
+        log.warning("Telegram did not take a reply after retries: %r", error)
+        await _tell(update, context, "error.telegram_busy")
+        return
+    log.error("unhandled error while processing an update", exc_info=error)
+    await _tell(update, context, "error.generic")
+
+
+async def _tell(update: object, context: Context, key: str) -> None:
+    if not isinstance(update, Update):
+        return
+    text = telegram_texts(context, update)(key)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError as exc:
+        log.warning("could not tell the user about an error: %r", exc)

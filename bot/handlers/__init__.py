@@ -1,0 +1,33 @@
+"""Telegram edge: the one ordered list of handlers. Order matters: first match wins."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.handlers import common, settings, triage
+from bot.ui.callback_data import SETTINGS_PATTERN, TRIAGE_PATTERN
+
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+"""New messages in a private chat (edits are ignored)."""
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add every handler to `app`, most specific first."""
+    app.add_handlers(
+        [
+            CommandHandler("start", common.start, filters=PRIVATE),
+            CommandHandler("triage", triage.start_triage, filters=PRIVATE),
+            CommandHandler("help", common.help_command, filters=PRIVATE),
+            CommandHandler("settings", settings.settings, filters=PRIVATE),
+            CommandHandler("privacy", common.privacy, filters=PRIVATE),
+            CommandHandler("delete_me", settings.delete_me, filters=PRIVATE),
+            CommandHandler("cancel", common.cancel, filters=PRIVATE),
+            CallbackQueryHandler(triage.on_button, pattern=TRIAGE_PATTERN),
+            CallbackQueryHandler(settings.on_button, pattern=SETTINGS_PATTERN),
+            CallbackQueryHandler(common.unknown_button),
+            MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command),
+            MessageHandler(PRIVATE & filters.TEXT, common.free_text),
+            MessageHandler(PRIVATE, common.not_text),
+            MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, common.group_command),
+        ]
+    )

@@ -1,0 +1,113 @@
+"""The commands every Telegram user expects, and the answers to anything unexpected."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import Context
+from bot.db.uow import unit_of_work
+from bot.handlers.replies import answer, send, telegram_texts, texts_for
+from bot.handlers.triage import start_triage
+from bot.services import triage
+from bot.ui import screens
+
+DEEP_LINK_TRIAGE = "triage"
+"""`t.me/<bot>?start=triage` opens the check straight away."""
+
+
+async def start(update: Update, context: Context) -> None:
+    """Greet the runner; the `triage` deep link goes straight into the check."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    if context.args and context.args[0] == DEEP_LINK_TRIAGE:
+        await start_triage(update, context)
+        return
+    data = context.bot_data
+    async with unit_of_work(data.sessionmaker) as repos:
+        await repos.users.seen(user.id, user.language_code, data.clock.now())
+        t = await texts_for(repos, context, update)
+    await send(message, screens.welcome(t, user.first_name))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """List what the bot does and every command."""
+    if update.effective_message is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        t = await texts_for(repos, context, update)
+    await send(update.effective_message, screens.help_screen(t))
+
+
+async def privacy(update: Update, context: Context) -> None:
+    """Explain what is stored, why, for how long and how to delete it."""
+    if update.effective_message is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        t = await texts_for(repos, context, update)
+    await send(update.effective_message, screens.Screen(t("privacy.text")))
+
+
+async def cancel(update: Update, context: Context) -> None:
+    """Stop the runner's unfinished triage, if there is one."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    data = context.bot_data
+    async with unit_of_work(data.sessionmaker) as repos:
+        cancelled = await triage.cancel(repos, user.id, data.clock.now())
+        t = await texts_for(repos, context, update)
+    await send(message, screens.Screen(t("cancel.done" if cancelled else "cancel.nothing")))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Answer a command the bot doesn't have."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split(maxsplit=1)[0][:40]
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        t = await texts_for(repos, context, update)
+    await send(message, screens.Screen(t("fallback.unknown_command", command=command)))
+
+
+async def free_text(update: Update, context: Context) -> None:
+    """Answer typed text: repeat the open question, or point to the commands."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    data = context.bot_data
+    async with unit_of_work(data.sessionmaker) as repos:
+        open_triage = await triage.current(repos, data.triage, user.id)
+        t = await texts_for(repos, context, update)
+    if open_triage is None:
+        await send(message, screens.Screen(t("fallback.free_text")))
+        return
+    question = screens.triage_screen(t, data.knowledge, open_triage)
+    hint = t("fallback.free_text_in_triage")
+    await send(message, screens.Screen(f"{hint}\n\n{question.text}", question.keyboard))
+
+
+async def not_text(update: Update, context: Context) -> None:
+    """Answer stickers, photos, voice notes and files, which the bot doesn't read."""
+    if update.effective_message is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        t = await texts_for(repos, context, update)
+    await send(update.effective_message, screens.Screen(t("fallback.not_text")))
+
+
+async def group_command(update: Update, context: Context) -> None:
+    """Point people who use the bot in a group to a private chat."""
+    if update.effective_message is None:
+        return
+    t = telegram_texts(context, update)
+    await send(update.effective_message, screens.Screen(t("fallback.group_chat")))
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """Answer a press on a button the bot doesn't recognise (old versions, forged data)."""
+    if update.callback_query is None:
+        return
+    t = telegram_texts(context, update)
+    await answer(update.callback_query, t("triage_flow.invalid_button"), alert=True)

@@ -1,0 +1,82 @@
+"""How handlers talk back: send, edit in place, answer button presses, pick the language.
+
+The one place that knows which Telegram refusals are normal (an unchanged edit, a deleted
+message, a query answered too late) and turns them into the right fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
+
+from bot.content.catalog import Texts
+from bot.context import Context
+from bot.db.uow import Repositories
+from bot.services import users
+from bot.ui.screens import Screen
+
+log = logging.getLogger(__name__)
+
+
+async def texts_for(repos: Repositories, context: Context, update: Update) -> Texts:
+    """Return the texts in the language of the runner behind `update`."""
+    user = update.effective_user
+    telegram_language = user.language_code if user else None
+    language = (
+        await users.preferred_language(repos, user.id, telegram_language)
+        if user
+        else telegram_language
+    )
+    return context.bot_data.knowledge.catalog.texts(language)
+
+
+def telegram_texts(context: Context, update: object) -> Texts:
+    """Return texts in the language Telegram reports, without touching the database."""
+    user = update.effective_user if isinstance(update, Update) else None
+    return context.bot_data.knowledge.catalog.texts(user.language_code if user else None)
+
+
+async def send(message: Message, screen: Screen) -> None:
+    """Send `screen` as a new message in the chat of `message`."""
+    await message.reply_text(screen.text, reply_markup=screen.keyboard)
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a button press (always required), optionally with a toast or an alert."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        # Too late (e.g. pressed before a restart): the press itself is still handled.
+        log.info("callback query not answered: %s", exc)
+
+
+async def show(query: CallbackQuery, screen: Screen) -> None:
+    """Edit the pressed message into `screen`; send it anew if it can't be edited."""
+    message = query.message
+    if not isinstance(message, Message):  # inaccessible (too old) or an inline message
+        if query.message is not None:
+            await query.get_bot().send_message(
+                query.message.chat.id, screen.text, reply_markup=screen.keyboard
+            )
+        return
+    try:
+        await message.edit_text(screen.text, reply_markup=screen.keyboard)
+    except BadRequest as exc:
+        reason = str(exc).lower()
+        if "not modified" in reason:
+            return
+        if "not found" in reason or "can't be edited" in reason:
+            await send(message, screen)
+            return
+        raise
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Remove the keyboard from a message whose buttons no longer mean anything."""
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except BadRequest as exc:
+            log.info("stale keyboard not removed: %s", exc)

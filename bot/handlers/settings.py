@@ -1,0 +1,64 @@
+"""/settings (language for now) and /delete_me, with their buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import Context
+from bot.db.uow import unit_of_work
+from bot.handlers.replies import answer, send, show, texts_for
+from bot.services import users
+from bot.ui import callback_data, screens
+
+
+async def settings(update: Update, context: Context) -> None:
+    """Show the runner's settings with buttons to change them."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    data = context.bot_data
+    async with unit_of_work(data.sessionmaker) as repos:
+        stored = await repos.users.seen(user.id, user.language_code, data.clock.now())
+        t = await texts_for(repos, context, update)
+    catalog = data.knowledge.catalog
+    await send(message, screens.settings_screen(t, catalog, stored.language, user.language_code))
+
+
+async def delete_me(update: Update, context: Context) -> None:
+    """Ask the runner to confirm deleting everything stored about them."""
+    if update.effective_message is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        t = await texts_for(repos, context, update)
+    await send(update.effective_message, screens.delete_confirmation(t))
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Apply a settings button: a language choice or the delete confirmation."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    data = context.bot_data
+    language = callback_data.decode_language(query.data)
+    confirmed = callback_data.decode_delete(query.data)
+    async with unit_of_work(data.sessionmaker) as repos:
+        if language is not None:
+            choice = None if language == callback_data.AUTO_LANGUAGE else language
+            if choice is not None and choice not in data.knowledge.catalog.languages:
+                choice = None
+            await users.choose_language(
+                repos, user.id, user.language_code, choice, data.clock.now()
+            )
+        elif confirmed:
+            await users.delete_everything(repos, user.id)
+        t = await texts_for(repos, context, update)
+
+    if language is not None:
+        catalog = data.knowledge.catalog
+        await answer(query, t("settings.saved", language=catalog.names[t.language]))
+        await show(query, screens.settings_screen(t, catalog, choice, user.language_code))
+    elif confirmed is not None:
+        await answer(query)
+        await show(query, screens.Screen(t("delete.done" if confirmed else "delete.kept")))
+    else:
+        await answer(query, t("triage_flow.invalid_button"), alert=True)

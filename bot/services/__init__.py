@@ -1,0 +1,1 @@
+"""Domain logic: Telegram-free use cases that take repositories and plain values."""

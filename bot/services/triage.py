@@ -1,0 +1,181 @@
+"""Triage use cases: start, answer, go back, cancel. State lives in the database.
+
+Every function takes the repositories of the caller's unit of work and plain values, and
+returns view-models; nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.db.models import SymptomReport, TriageSession
+from bot.db.uow import Repositories
+from bot.services.triage_engine import InvalidPathError, Question, Result, Step, TriageEngine
+
+
+@dataclass(frozen=True, slots=True)
+class TriageView:
+    """What to show for a triage session: its next question or its result."""
+
+    session_id: int
+    view: Question | Result
+    restarted: bool = False
+
+
+class StaleReason(StrEnum):
+    """Why a button press could not be applied."""
+
+    UNKNOWN = "unknown"
+    """No such session for this runner, or an answer the question doesn't have (forged)."""
+    CLOSED = "closed"
+    """The session was finished, cancelled or replaced by a newer one."""
+    OUT_OF_DATE = "out_of_date"
+    """The press answers an earlier question (a double tap or an old copy of the message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """A press that was not applied, with the session's current view when it is still open."""
+
+    reason: StaleReason
+    current: TriageView | None = None
+
+
+async def start(
+    repos: Repositories,
+    engine: TriageEngine,
+    user_id: int,
+    language_code: str | None,
+    now: datetime,
+) -> TriageView:
+    """Open a new triage for the runner, abandoning any unfinished one."""
+    await repos.users.seen(user_id, language_code, now)
+    await repos.triage.close_open(user_id, "abandoned", now)
+    triage = await repos.triage.add(
+        TriageSession(user_id=user_id, status="open", path=[], created_at=now, updated_at=now)
+    )
+    return TriageView(triage.id, engine.first())
+
+
+async def current(repos: Repositories, engine: TriageEngine, user_id: int) -> TriageView | None:
+    """Return the runner's open triage at its current question, if one is open."""
+    triage = await repos.triage.open_for(user_id)
+    if triage is None:
+        return None
+    try:
+        view = engine.walk(_steps(triage.path))
+    except InvalidPathError:
+        return None
+    return TriageView(triage.id, view)
+
+
+async def answer(
+    repos: Repositories,
+    engine: TriageEngine,
+    user_id: int,
+    session_id: int,
+    step: int,
+    answer_id: str,
+    now: datetime,
+) -> TriageView | Stale:
+    """Record an answer to question number `step`; finish with a symptom report at the end."""
+    loaded = await _open_session(repos, engine, user_id, session_id, step, now)
+    if not isinstance(loaded, _Loaded):
+        return loaded
+    try:
+        path, view = engine.answer(loaded.path, answer_id)
+    except InvalidPathError:
+        return Stale(StaleReason.UNKNOWN)
+    triage = loaded.triage
+    triage.path = [list(s) for s in path]
+    triage.updated_at = now
+    if isinstance(view, Result):
+        triage.status = "finished"
+        repos.reports.add(
+            SymptomReport(
+                user_id=user_id,
+                triage_session_id=triage.id,
+                source="triage",
+                tier=view.tier.value,
+                stop_outcome=view.stop,
+                red_flag=view.red_flag,
+                causes=list(view.causes),
+                answers=triage.path,
+                created_at=now,
+            )
+        )
+    return TriageView(triage.id, view)
+
+
+async def back(
+    repos: Repositories,
+    engine: TriageEngine,
+    user_id: int,
+    session_id: int,
+    step: int,
+    now: datetime,
+) -> TriageView | Stale:
+    """Undo the last answer and return to the question before question number `step`."""
+    loaded = await _open_session(repos, engine, user_id, session_id, step, now)
+    if not isinstance(loaded, _Loaded):
+        return loaded
+    if not loaded.path:
+        return Stale(StaleReason.OUT_OF_DATE, TriageView(session_id, engine.first()))
+    path, view = engine.back(loaded.path)
+    loaded.triage.path = [list(s) for s in path]
+    loaded.triage.updated_at = now
+    return TriageView(session_id, view)
+
+
+async def cancel(
+    repos: Repositories, user_id: int, now: datetime, session_id: int | None = None
+) -> bool:
+    """Cancel the runner's open triage (or the given one); return False if none was open."""
+    if session_id is None:
+        return await repos.triage.close_open(user_id, "cancelled", now) > 0
+    triage = await repos.triage.get(session_id)
+    if triage is None or triage.user_id != user_id or triage.status != "open":
+        return False
+    triage.status = "cancelled"
+    triage.updated_at = now
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    triage: TriageSession
+    path: list[Step]
+
+
+async def _open_session(
+    repos: Repositories,
+    engine: TriageEngine,
+    user_id: int,
+    session_id: int,
+    step: int,
+    now: datetime,
+) -> _Loaded | TriageView | Stale:
+    """Load an open session that is waiting for question number `step`, or say why not."""
+    triage = await repos.triage.get(session_id)
+    if triage is None or triage.user_id != user_id:
+        return Stale(StaleReason.UNKNOWN)
+    if triage.status != "open":
+        return Stale(StaleReason.CLOSED)
+    path = _steps(triage.path)
+    try:
+        view = engine.walk(path)
+    except InvalidPathError:
+        # The triage content changed under this session: start it again, politely.
+        triage.path = []
+        triage.updated_at = now
+        return TriageView(triage.id, engine.first(), restarted=True)
+    if step != len(path) or not isinstance(view, Question):
+        return Stale(StaleReason.OUT_OF_DATE, TriageView(triage.id, view))
+    return _Loaded(triage, path)
+
+
+def _steps(stored: Sequence[Sequence[str]]) -> list[Step]:
+    return [(str(node), str(answer_id)) for node, answer_id in stored]

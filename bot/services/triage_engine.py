@@ -1,0 +1,131 @@
+"""The triage walk over `knowledge/triage.yaml`: pure functions of the answers given so far.
+
+A walk's whole state is its path, the list of `(node id, answer id)` steps taken from the
+root; replaying the path yields the next question or the result. Red flags stop the walk at
+once; otherwise the result's tier is the most urgent floor any answer raised, and its causes
+are the heaviest ones the answers suggested.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.content.loader import RESULT, Knowledge
+from bot.content.models import Answer, Tier
+
+Step = tuple[str, str]
+"""One answered question: `(node id, answer id)`."""
+
+
+class InvalidPathError(ValueError):
+    """A path does not fit the current triage graph (forged, stale, or content changed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """The next question to show."""
+
+    node_id: str
+    step: int
+    answer_ids: tuple[str, ...]
+    columns: int
+
+    @property
+    def can_go_back(self) -> bool:
+        """Return True when there is an earlier question to go back to."""
+        return self.step > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Where a walk ended: its tier, the stop outcome if any, the likely causes and why."""
+
+    tier: Tier
+    stop: str | None
+    causes: tuple[str, ...]
+    reasons: tuple[str, ...]
+    red_flag: bool
+
+
+class TriageEngine:
+    """Walks the triage graph of one `Knowledge` bundle."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self._knowledge = knowledge
+
+    def first(self) -> Question:
+        """Return the first question: the red-flag screen."""
+        return self._question(self._knowledge.tree.root, 0)
+
+    def walk(self, path: Sequence[Step]) -> Question | Result:
+        """Replay `path` from the root; return the next question or the result."""
+        node_id = self._knowledge.tree.root
+        answers: list[Answer] = []
+        for index, (step_node, answer_id) in enumerate(path):
+            if step_node != node_id:
+                raise InvalidPathError(f"step {index} is at {step_node}, expected {node_id}")
+            answer = self._answer(node_id, answer_id)
+            answers.append(answer)
+            is_last = index == len(path) - 1
+            if answer.stop is not None or answer.next == RESULT:
+                if not is_last:
+                    raise InvalidPathError(f"the walk ended at step {index} but the path goes on")
+                return self._result(answers)
+            assert answer.next is not None  # the schema guarantees next or stop
+            node_id = answer.next
+        return self._question(node_id, len(path))
+
+    def answer(self, path: Sequence[Step], answer_id: str) -> tuple[list[Step], Question | Result]:
+        """Apply one answer to the question `path` leads to; return the new path and view."""
+        current = self.walk(path)
+        if not isinstance(current, Question):
+            raise InvalidPathError("the walk has already ended")
+        new_path = [*path, (current.node_id, answer_id)]
+        return new_path, self.walk(new_path)
+
+    def back(self, path: Sequence[Step]) -> tuple[list[Step], Question]:
+        """Drop the last answer and return the question it answered."""
+        new_path = list(path[:-1])
+        view = self.walk(new_path)
+        if not isinstance(view, Question):  # pragma: no cover - a shorter valid path never ends
+            raise InvalidPathError("a shorter path cannot have ended")
+        return new_path, view
+
+    def _question(self, node_id: str, step: int) -> Question:
+        node = self._knowledge.nodes[node_id]
+        return Question(node_id, step, tuple(a.id for a in node.answers), node.columns)
+
+    def _answer(self, node_id: str, answer_id: str) -> Answer:
+        for answer in self._knowledge.nodes[node_id].answers:
+            if answer.id == answer_id:
+                return answer
+        raise InvalidPathError(f"{node_id} has no answer {answer_id}")
+
+    def _result(self, answers: Sequence[Answer]) -> Result:
+        last = answers[-1]
+        if last.stop is not None:
+            stop = self._knowledge.stops[last.stop]
+            return Result(stop.tier, stop.id, stop.causes, (), last.red_flag)
+        tier = Tier.SELF_CARE
+        for answer in answers:
+            if answer.at_least is not None and answer.at_least.tier.rank > tier.rank:
+                tier = answer.at_least.tier
+        reasons = tuple(
+            dict.fromkeys(
+                a.at_least.reason
+                for a in answers
+                if a.at_least is not None and a.at_least.tier is tier
+            )
+        )
+        return Result(tier, None, self._likely_causes(answers), reasons, red_flag=False)
+
+    def _likely_causes(self, answers: Sequence[Answer]) -> tuple[str, ...]:
+        weights: Counter[str] = Counter()
+        for answer in answers:
+            weights.update(answer.suggests)
+        rank = self._knowledge.cause_rank
+        ranked = sorted(weights, key=lambda cause: (-weights[cause], rank[cause]))
+        tree = self._knowledge.tree
+        return tuple(ranked[: tree.max_causes]) or tree.fallback_causes[: tree.max_causes]

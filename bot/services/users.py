@@ -1,0 +1,40 @@
+"""Runner use cases that are not about triage: language choice, blocking, deleting data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.db.uow import Repositories
+
+
+async def preferred_language(
+    repos: Repositories, user_id: int, telegram_language: str | None
+) -> str | None:
+    """Return the language chosen in /settings, else the one Telegram reports."""
+    user = await repos.users.get(user_id)
+    if user is not None and user.language is not None:
+        return user.language
+    return telegram_language
+
+
+async def choose_language(
+    repos: Repositories,
+    user_id: int,
+    telegram_language: str | None,
+    language: str | None,
+    now: datetime,
+) -> None:
+    """Store the runner's language choice; None means "follow Telegram"."""
+    user = await repos.users.seen(user_id, telegram_language, now)
+    user.language = language
+    user.updated_at = now
+
+
+async def blocked_by(repos: Repositories, user_id: int, now: datetime) -> None:
+    """Record that the runner blocked the bot, so nothing more is sent to them."""
+    await repos.users.deactivate(user_id, now)
+
+
+async def delete_everything(repos: Repositories, user_id: int) -> bool:
+    """Delete the runner and everything stored about them; return False if nothing was stored."""
+    return await repos.users.delete(user_id)

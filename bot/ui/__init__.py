@@ -1,0 +1,1 @@
+"""Telegram-facing presentation: callback data codec, message texts and keyboards."""

@@ -1,0 +1,162 @@
+"""Screens: the text and inline keyboard for each view, built only from catalogue texts."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.content import keys
+from bot.content.catalog import Catalog, Texts
+from bot.content.loader import Knowledge
+from bot.services.triage import TriageView
+from bot.services.triage_engine import Question, Result
+from bot.ui import callback_data
+
+COMMANDS = ("triage", "settings", "privacy", "delete_me", "cancel", "help", "start")
+"""The command menu, in the order shown; descriptions are `command.<name>` texts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """A message to send or to edit in place."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def welcome(t: Texts, first_name: str) -> Screen:
+    """Return the /start greeting with its button into triage."""
+    text = t.markup(
+        "start.welcome", name=html.escape(first_name), not_emergency=t("disclaimer.not_emergency")
+    )
+    button = InlineKeyboardButton(
+        t("start.button_triage"), callback_data=callback_data.START_TRIAGE
+    )
+    return Screen(text, InlineKeyboardMarkup([[button]]))
+
+
+def help_screen(t: Texts) -> Screen:
+    """Return /help: what the bot does and every command."""
+    lines = "\n".join(
+        t("help.command_line", command=name, description=t(keys.command_description(name)))
+        for name in COMMANDS
+    )
+    return Screen(
+        t.markup("help.text", commands=lines, not_emergency=t("disclaimer.not_emergency"))
+    )
+
+
+def settings_screen(
+    t: Texts, catalog: Catalog, chosen: str | None, telegram: str | None
+) -> Screen:
+    """Return /settings with the language buttons, the current choice marked."""
+    current = catalog.names[catalog.resolve(chosen or telegram)]
+    auto = t("settings.language_auto", language=catalog.names[catalog.resolve(telegram)])
+    rows = [[_button(auto, callback_data.language(callback_data.AUTO_LANGUAGE), chosen is None)]]
+    rows += [
+        [_button(name, callback_data.language(code), chosen == code)]
+        for code, name in sorted(catalog.names.items())
+    ]
+    return Screen(t("settings.text", language=current), InlineKeyboardMarkup(rows))
+
+
+def delete_confirmation(t: Texts) -> Screen:
+    """Return the "delete everything?" question with yes/no buttons."""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t("delete.button_yes"), callback_data=callback_data.delete(True)
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t("delete.button_no"), callback_data=callback_data.delete(False)
+                )
+            ],
+        ]
+    )
+    return Screen(t("delete.confirm"), keyboard)
+
+
+def triage_screen(t: Texts, knowledge: Knowledge, triage: TriageView) -> Screen:
+    """Return the screen for a triage session: its current question or its result."""
+    if isinstance(triage.view, Result):
+        return Screen(result_text(t, knowledge, triage.view))
+    return _question_screen(t, triage.session_id, triage.view, triage.restarted)
+
+
+def _question_screen(t: Texts, session_id: int, question: Question, restarted: bool) -> Screen:
+    parts = [t("triage_flow.restarted")] if restarted else []
+    parts.append(t("triage_flow.progress", number=question.step + 1))
+    parts.append(t(keys.question(question.node_id)))
+    answers = [
+        InlineKeyboardButton(
+            t(keys.answer(question.node_id, answer_id)),
+            callback_data=callback_data.triage(session_id, question.step, answer_id),
+        )
+        for answer_id in question.answer_ids
+    ]
+    rows = _rows(answers, question.columns)
+    navigation = [
+        InlineKeyboardButton(
+            t("triage_flow.cancel"),
+            callback_data=callback_data.triage(session_id, question.step, callback_data.CANCEL),
+        )
+    ]
+    if question.can_go_back:
+        navigation.insert(
+            0,
+            InlineKeyboardButton(
+                t("triage_flow.back"),
+                callback_data=callback_data.triage(session_id, question.step, callback_data.BACK),
+            ),
+        )
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup([*rows, navigation]))
+
+
+def result_text(t: Texts, knowledge: Knowledge, result: Result) -> str:
+    """Return a finished triage: tier, instruction, why, likely causes and fixes, disclaimer."""
+    parts = [t(keys.tier_heading(result.tier))]
+    if result.stop is not None:
+        parts.append(t(keys.outcome(result.stop)))
+    parts.append(t(keys.tier_instruction(result.tier)))
+    if result.reasons:
+        reasons = "\n".join(f"• {t(keys.reason(reason))}" for reason in result.reasons)
+        parts.append(f"<b>{t('triage_flow.reasons_heading')}</b>\n{reasons}")
+    if result.causes:
+        causes = "\n\n".join(
+            _cause(t, knowledge, number, cause_id)
+            for number, cause_id in enumerate(result.causes, start=1)
+        )
+        parts.append(f"<b>{t('triage_flow.causes_heading')}</b>\n\n{causes}")
+    parts.append(f"<i>{t('disclaimer.not_diagnosis')}</i>")
+    parts.append(t("triage_flow.again"))
+    return "\n\n".join(parts)
+
+
+def _cause(t: Texts, knowledge: Knowledge, number: int, cause_id: str) -> str:
+    fixes = "\n".join(
+        t.markup("triage_flow.fix", fix=t(keys.fix(fix_id)))
+        for fix_id in knowledge.causes[cause_id].fixes
+    )
+    return t.markup(
+        "triage_flow.cause",
+        number=str(number),
+        name=t(keys.cause_name(cause_id)),
+        why=t(keys.cause_why(cause_id)),
+        fixes=fixes,
+    )
+
+
+def _rows(
+    buttons: Sequence[InlineKeyboardButton], columns: int
+) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
+
+
+def _button(label: str, data: str, selected: bool) -> InlineKeyboardButton:
+    return InlineKeyboardButton(f"✓ {label}" if selected else label, callback_data=data)
