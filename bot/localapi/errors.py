@@ -1,4 +1,4 @@
-"""Bot API error answers: the exception the fake raises and the JSON bodies Telegram sends back.
+"""Bot API answers on the wire: the error the fake raises, Telegram's JSON bodies, their bytes.
 
 Descriptions follow the real Bot API server (``Bad Request: ...``, ``Forbidden: ...``), so the
 bot under test sees exactly the strings it would see in production.
@@ -6,6 +6,7 @@ bot under test sees exactly the strings it would see in production.
 
 from __future__ import annotations
 
+import json
 from typing import Final
 
 JsonDict = dict[str, object]
@@ -61,6 +62,10 @@ class ApiError(Exception):
         return body
 
 
+class SimulationError(RuntimeError):
+    """A test asked a simulated user for something impossible, like pressing a missing button."""
+
+
 def bad_request(reason: str) -> ApiError:
     """Return a 400 error whose description is ``Bad Request: <reason>``."""
     return ApiError(400, f"Bad Request: {reason}")
@@ -72,3 +77,8 @@ UNAUTHORIZED_BODY: Final[JsonDict] = {
     "error_code": 401,
     "description": "Unauthorized",
 }
+
+
+def encode_json(body: object) -> bytes:
+    """Encode a JSON body compactly as UTF-8, the way Telegram sends it."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

@@ -208,7 +208,9 @@ class _Output:
             self.entities.append((opened.order, Entity(kind, opened.offset, length, extra or {})))
 
     def result(self) -> tuple[str, list[Entity]]:
-        ordered = sorted(self.entities, key=lambda item: (item[1].offset, -item[1].length, item[0]))
+        ordered = sorted(
+            self.entities, key=lambda item: (item[1].offset, -item[1].length, item[0])
+        )
         return "".join(self.parts), [entity for _, entity in ordered]
 
 
@@ -236,13 +238,13 @@ class _HtmlParser:
             elif char == "&":
                 pos = self._entity(stop)
             else:
-                self._warn("unescaped '>'", stop, "&gt;")
+                self._warn_unescaped(">", stop, "&gt;")
                 self.out.emit(">")
                 pos = stop + 1
         if self.stack:
             name = self.stack[-1].name
             raise MarkupError(
-                f'can\'t parse entities: Can\'t find end tag corresponding to start tag "{name}"'
+                f"can't parse entities: Can't find end tag corresponding to start tag \"{name}\""
             )
         return self.out.result()
 
@@ -250,18 +252,22 @@ class _HtmlParser:
         offset = byte_offset(self.src, index)
         return MarkupError(f"can't parse entities: {reason} at byte offset {offset}")
 
-    def _warn(self, what: str, index: int, fix: str) -> None:
+    def _warn_unescaped(self, char: str, index: int, escape: str) -> None:
         offset = byte_offset(self.src, index)
         self.warnings.append(
-            f"HTML: {what} at byte offset {offset}; Telegram shows it literally, "
-            f"but the Bot API requires {fix}"
+            f"HTML: unescaped {char!r} at byte offset {offset}; Telegram shows it literally, "
+            f"but the Bot API requires {escape}"
         )
+
+    def _warn_nesting(self, what: str, index: int) -> None:
+        offset = byte_offset(self.src, index)
+        self.warnings.append(f"HTML: {what} at byte offset {offset}; Telegram forbids nesting it")
 
     def _entity(self, index: int) -> int:
         match = _HTML_ENTITY.match(self.src, index)
         decoded = _decode_entity(match) if match else None
         if match is None or decoded is None:
-            self._warn("unescaped '&'", index, "&amp;")
+            self._warn_unescaped("&", index, "&amp;")
             self.out.emit("&")
             return index + 1
         self.out.emit(decoded)
@@ -339,9 +345,9 @@ class _HtmlParser:
             raise self._fail('Tag "tg-emoji" must have attribute "emoji-id"', opened.source_index)
         open_names = {item.name for item in self.stack}
         if opened.name == "blockquote" and "blockquote" in open_names:
-            self._warn("a blockquote inside a blockquote", opened.source_index, "no nesting")
+            self._warn_nesting("a blockquote inside a blockquote", opened.source_index)
         if opened.name == "a" and "a" in open_names:
-            self._warn("a link inside a link", opened.source_index, "no nesting")
+            self._warn_nesting("a link inside a link", opened.source_index)
 
     def _end_tag(self, start: int) -> int:
         src, size = self.src, len(self.src)
@@ -356,8 +362,9 @@ class _HtmlParser:
             raise self._fail("Unclosed end tag", start)
         opened = self.stack.pop()
         if name and name != opened.name:
-            raise self._fail(
-                f'Unmatched end tag, expected "</{opened.name}>", found "</{name}>"', start
+            raise MarkupError(
+                "can't parse entities: Unmatched end tag at byte offset "
+                f'{byte_offset(src, start)}, expected "</{opened.name}>", found "</{name}>"'
             )
         self._close(opened)
         return index + 1
@@ -510,10 +517,14 @@ class _MarkdownV2Parser:
         after = index + 2
         ends_line = after >= len(self.src) or self.src[after] == "\n"
         spoiler_open = bool(self.stack) and self.stack[-1].name == "spoiler"
-        if quote is not None and quote.attributes.get("expandable") and ends_line:
-            if not spoiler_open:
-                self._close_quote()
-                return after
+        if (
+            quote is not None
+            and quote.attributes.get("expandable")
+            and ends_line
+            and not spoiler_open
+        ):
+            self._close_quote()
+            return after
         self._toggle("spoiler", index)
         return after
 
@@ -529,7 +540,6 @@ class _MarkdownV2Parser:
         opened = self._open("pre", index)
         if end < size and src[end] in _WHITESPACE and end > start:
             opened.language = src[start:end]
-            opened.offset = self.out.u16
             return end + 1 if src[end] == "\n" else end
         return start + 1 if src.startswith("\n", start) else start
 
@@ -584,39 +594,60 @@ def _parse_markdown(source: str) -> tuple[str, list[Entity]]:
     index, size = 0, len(source)
     while index < size:
         char = source[index]
-        if char == "\\" and index + 1 < size and source[index + 1] in "_*`[":
+        if char == "\\" and source[index + 1 : index + 2] in ("_", "*", "`", "["):
             out.emit(source[index + 1])
             index += 2
-            continue
-        if char not in "_*`[":
+        elif char not in "_*`[":
             out.emit(char)
             index += 1
-            continue
-        marker = "```" if source.startswith("```", index) else ("]" if char == "[" else char)
-        close = source.find(marker, index + len(marker) if marker != "]" else index + 1)
-        if close < 0 or (marker == "]" and not source.startswith("(", close + 1)):
-            offset = byte_offset(source, index)
-            raise MarkupError(
-                "can't parse entities: Can't find end of the entity starting at byte offset "
-                f"{offset}"
-            )
-        opened = _Open(marker, out.u16, out.next_order(), index, len(out.parts))
-        inner = source[index + (1 if marker == "]" else len(marker)) : close]
-        if marker == "]":
-            end = source.find(")", close + 2)
-            if end < 0:
-                raise MarkupError(
-                    "can't parse entities: Can't find end of the entity starting at byte offset "
-                    f"{byte_offset(source, index)}"
-                )
-            out.emit(inner)
-            url = source[close + 2 : end]
-            if _looks_like_url(url):
-                out.add(opened, "text_link", {"url": url})
-            index = end + 1
-            continue
-        kinds = {"*": "bold", "_": "italic", "`": "code", "```": "pre"}
-        out.emit(inner.removeprefix("\n") if marker == "```" else inner)
-        out.add(opened, kinds[marker])
-        index = close + len(marker)
+        else:
+            opened = _Open(char, out.u16, out.next_order(), index, len(out.parts))
+            if source.startswith("```", index):
+                index = _markdown_pre(source, index, out, opened)
+            elif char == "[":
+                index = _markdown_link(source, index, out, opened)
+            else:
+                close = source.find(char, index + 1)
+                if close < 0:
+                    raise _markdown_error(source, index)
+                out.emit(source[index + 1 : close])
+                out.add(opened, _MARKDOWN_PAIRS[char])
+                index = close + 1
     return out.result()
+
+
+_MARKDOWN_PAIRS: Final[Mapping[str, str]] = {"*": "bold", "_": "italic", "`": "code"}
+
+
+def _markdown_error(source: str, index: int) -> MarkupError:
+    return MarkupError(
+        "can't parse entities: Can't find end of the entity starting at byte offset "
+        f"{byte_offset(source, index)}"
+    )
+
+
+def _markdown_pre(source: str, index: int, out: _Output, opened: _Open) -> int:
+    close = source.find("```", index + 3)
+    if close < 0:
+        raise _markdown_error(source, index)
+    first, newline, rest = source[index + 3 : close].partition("\n")
+    language = ""
+    if newline and first and not any(char in _WHITESPACE for char in first):
+        language, body = first, rest
+    else:
+        body = source[index + 3 : close].removeprefix("\n")
+    out.emit(body)
+    out.add(opened, "pre", {"language": language} if language else None)
+    return close + 3
+
+
+def _markdown_link(source: str, index: int, out: _Output, opened: _Open) -> int:
+    close = source.find("](", index + 1)
+    end = source.find(")", close + 2) if close >= 0 else -1
+    if end < 0:
+        raise _markdown_error(source, index)
+    out.emit(source[index + 1 : close])
+    url = source[close + 2 : end]
+    if _looks_like_url(url):
+        out.add(opened, "text_link", {"url": url})
+    return end + 1

@@ -1,0 +1,99 @@
+"""The commands every Telegram user expects, through the real Application."""
+
+from __future__ import annotations
+
+from bot.app import BotApplication
+from bot.content.loader import Knowledge
+from bot.db.models import User
+from bot.localapi import LocalBotApi
+from bot.ui.screens import COMMANDS
+from tests.e2e.conftest import Runner, rows
+
+
+async def test_command_menu_published_at_start(api: LocalBotApi, app: BotApplication) -> None:
+    published = [command for command, _ in api.commands()]
+    assert published == list(COMMANDS)
+
+
+async def test_start_greets_and_stores_the_runner(
+    runner: Runner, app: BotApplication, knowledge: Knowledge
+) -> None:
+    await runner.send("/start")
+    t = knowledge.catalog.texts("en")
+    assert "Ana" in runner.last.text
+    assert t("disclaimer.not_emergency").split("<")[0][:20] in runner.last.text
+    assert runner.labels == [t("start.button_triage")]
+    [user] = await rows(app, User)
+    assert user["id"] == runner.user_id
+    assert user["language_code"] == "en"
+
+
+async def test_start_button_opens_the_check(runner: Runner) -> None:
+    await runner.send("/start")
+    welcome = runner.last.message_id
+    await runner.press(runner.labels[0])
+    assert runner.last.message_id != welcome
+    assert any(data.endswith(":unsure") for _, data in runner.api.buttons(runner.last))
+
+
+async def test_start_deep_link_goes_straight_into_triage(runner: Runner) -> None:
+    await runner.send("/start triage")
+    assert any(data.startswith("t1:") for _, data in runner.api.buttons(runner.last))
+
+
+async def test_start_with_an_unknown_payload_is_a_normal_start(runner: Runner) -> None:
+    await runner.send("/start ../../etc/passwd")
+    assert "Ana" in runner.last.text
+
+
+async def test_help_lists_every_command(runner: Runner) -> None:
+    await runner.send("/help")
+    for command in COMMANDS:
+        assert f"/{command}" in runner.last.text
+
+
+async def test_help_ignores_junk_arguments(runner: Runner) -> None:
+    await runner.send("/help me please <script>")
+    assert "/triage" in runner.last.text
+
+
+async def test_privacy_says_what_is_stored_and_how_to_delete(runner: Runner) -> None:
+    await runner.send("/privacy")
+    assert "/delete_me" in runner.last.text
+
+
+async def test_settings_language_choice(runner: Runner, knowledge: Knowledge) -> None:
+    await runner.send("/settings")
+    labels = runner.labels
+    assert labels[0].startswith("✓")  # automatic is the default
+    await runner.press("English")
+    assert runner.labels[1] == "✓ English"
+    t = knowledge.catalog.texts("en")
+    assert runner.toasts()[-1] == t("settings.saved", language="English")
+    await runner.press(labels[0].removeprefix("✓ "))
+    assert runner.labels[0].startswith("✓")
+
+
+async def test_delete_me_asks_then_deletes_everything(runner: Runner, app: BotApplication) -> None:
+    await runner.send("/triage")
+    await runner.send("/delete_me")
+    await runner.press(runner.labels[1])  # "no" first: nothing happens
+    assert len(await rows(app, User)) == 1
+    await runner.send("/delete_me")
+    await runner.press(runner.labels[0])
+    assert await rows(app, User) == []
+
+
+async def test_cancel_without_and_with_an_open_check(runner: Runner, knowledge: Knowledge) -> None:
+    t = knowledge.catalog.texts("en")
+    await runner.send("/cancel")
+    assert runner.last.text == _visible(t("cancel.nothing"))
+    await runner.send("/triage")
+    await runner.send("/cancel")
+    assert runner.last.text == _visible(t("cancel.done"))
+
+
+def _visible(markup: str) -> str:
+    from bot.telegram_html import parse_html
+
+    return parse_html(markup).text

@@ -1,0 +1,70 @@
+"""Architecture rules that code review alone would let slip."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT
+from bot.content.loader import Knowledge
+
+BOT = PROJECT_ROOT / "bot"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_services_content_and_db_never_import_telegram() -> None:
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)} imports {name}"
+        for folder in ("services", "content", "db")
+        for path in sorted((BOT / folder).rglob("*.py"))
+        for name in _imports(path)
+        if name == "telegram" or name.startswith(("telegram.", "bot.handlers", "bot.ui"))
+    ]
+    assert offenders == []
+
+
+def test_os_environ_is_read_only_by_config() -> None:
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in sorted(BOT.rglob("*.py"))
+        if path.name != "config.py" and re.search(r"os\.environ|getenv", path.read_text())
+    ]
+    assert offenders == []
+
+
+_UI_KEY = re.compile(
+    r"^(start|help|settings|privacy|delete|cancel|fallback|triage_flow|error|disclaimer)\.[a-z_]+$"
+)
+
+
+def _string_constants(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+
+
+def test_every_text_key_used_in_code_exists(knowledge: Knowledge) -> None:
+    default = knowledge.catalog.languages[knowledge.catalog.default]
+    used = {
+        (str(path.relative_to(PROJECT_ROOT)), key)
+        for path in sorted(BOT.rglob("*.py"))
+        for key in _string_constants(path)
+        if _UI_KEY.match(key)
+    }
+    assert len(used) > 20, "the key pattern no longer finds the handlers' texts"
+    missing = sorted(f"{file}: {key}" for file, key in used if key not in default)
+    assert missing == []
