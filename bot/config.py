@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -11,6 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The checkout this package lives in; relative SQLite paths are taken from the working dir."""
+
+# PTB 22 warns on every flood-control error unless the process opts in to durations as
+# timedelta (its next major version's default). Nothing here reads them as ints, so opt in.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",

@@ -39,13 +39,12 @@ async def on_error(update: object, context: Context) -> None:
 
 
 async def _tell(update: object, context: Context, key: str) -> None:
-    if not isinstance(update, Update):
+    if not isinstance(update, Update) or update.effective_chat is None:
         return
+    # A message, not a callback answer: the press may already have been answered, and a
+    # second answer is refused.
     text = telegram_texts(context, update)(key)
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, text)
+        await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as exc:
         log.warning("could not tell the user about an error: %r", exc)

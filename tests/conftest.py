@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -143,8 +143,8 @@ async def rollback_sessionmaker(
 
 
 @pytest.fixture
-def knowledge_copy(tmp_path: Path) -> Iterator[Path]:
+def knowledge_copy(tmp_path: Path) -> Path:
     """A writable copy of `knowledge/` for tests that break it on purpose."""
     target = tmp_path / "knowledge"
     shutil.copytree(PROJECT_ROOT / "knowledge", target)
-    yield target
+    return target

@@ -1,4 +1,7 @@
-"""Telegram edge: the one ordered list of handlers. Order matters: first match wins."""
+"""Telegram edge: the one ordered list of handlers. Order matters: first match wins.
+
+The bot talks only in private chats; updates from groups match no handler and are ignored.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +31,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command),
             MessageHandler(PRIVATE & filters.TEXT, common.free_text),
             MessageHandler(PRIVATE, common.not_text),
-            MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, common.group_command),
         ]
     )

@@ -97,14 +97,6 @@ async def not_text(update: Update, context: Context) -> None:
     await send(update.effective_message, screens.Screen(t("fallback.not_text")))
 
 
-async def group_command(update: Update, context: Context) -> None:
-    """Point people who use the bot in a group to a private chat."""
-    if update.effective_message is None:
-        return
-    t = telegram_texts(context, update)
-    await send(update.effective_message, screens.Screen(t("fallback.group_chat")))
-
-
 async def unknown_button(update: Update, context: Context) -> None:
     """Answer a press on a button the bot doesn't recognise (old versions, forged data)."""
     if update.callback_query is None:

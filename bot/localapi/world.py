@@ -96,6 +96,7 @@ class LocalBotApi:
         self._files: dict[str, StoredFile] = {}
         self._files_by_path: dict[str, StoredFile] = {}
         self._next_query_id = 1
+        self._call_waiters: list[asyncio.Future[None]] = []
         self._handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "deleteWebhook": self._delete_webhook,
@@ -126,21 +127,21 @@ class LocalBotApi:
         """Answer one Bot API call: return the HTTP status and Telegram's JSON body."""
         call = inspect_call(method, params)
         injected = self.faults.take_failure(call.method) if call.spec is not None else None
-        result: object
-        try:
-            if injected is not None:
-                raise injected
-            if call.error is not None:
-                raise call.error
-            if call.method == "getUpdates":
-                result = await self._get_updates(call)
-            else:
-                result = self._handlers[call.method](call)
-            status, body = 200, {"ok": True, "result": result}
-        except ApiError as error:
-            status, body = error.status, error.body()
-            if error is not injected and error is not call.error and not error.expected:
-                call.problems.append(error.description)
+        error = injected or call.error
+        body: JsonDict = {}
+        if error is None:
+            try:
+                if call.method == "getUpdates":
+                    body = {"ok": True, "result": await self._get_updates(call)}
+                else:
+                    body = {"ok": True, "result": self._handlers[call.method](call)}
+            except ApiError as refusal:
+                error = refusal
+                if not refusal.expected:
+                    call.problems.append(refusal.description)
+        status = 200 if error is None else error.status
+        if error is not None:
+            body = error.body()
         self._record(call, status, body, injected=injected is not None)
         delay = self.faults.take_delay(call.method)
         if delay > 0:
@@ -156,6 +157,22 @@ class LocalBotApi:
         limit = self._history_limit
         if limit is not None and len(self.calls) > 2 * limit:
             del self.calls[:-limit]
+        if self._call_waiters:
+            for waiter in self._call_waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            self._call_waiters.clear()
+
+    async def wait_until(self, condition: Callable[[], object]) -> None:
+        """Wait until ``condition()`` is true, checking after each call the bot makes.
+
+        Bound the wait with ``asyncio.timeout``; an end-to-end test uses this to wait for the
+        bot to react to a simulated user.
+        """
+        while not condition():
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._call_waiters.append(waiter)
+            await waiter
 
     def fail_next(
         self,

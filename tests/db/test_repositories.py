@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import SymptomReport, TriageSession
@@ -46,18 +47,24 @@ async def test_timestamps_come_back_as_utc(
 async def test_naive_timestamps_are_refused(
     rollback_sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    with pytest.raises(Exception, match="naive datetimes"):
+    async def store_naive() -> None:
         async with unit_of_work(rollback_sessionmaker) as repos:
             await repos.users.seen(1, None, NOW.replace(tzinfo=None))
+
+    with pytest.raises(StatementError, match="naive datetimes"):
+        await store_naive()
 
 
 async def test_failed_unit_of_work_rolls_back(
     rollback_sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    with pytest.raises(RuntimeError):
+    async def failing_update() -> None:
         async with unit_of_work(rollback_sessionmaker) as repos:
             await repos.users.seen(2, None, NOW)
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await failing_update()
     async with unit_of_work(rollback_sessionmaker) as repos:
         assert await repos.users.get(2) is None
 

@@ -1,11 +1,12 @@
 import json
+from collections.abc import Mapping, Sequence
 
 import pytest
 
 from bot.localapi import METHODS, inspect_call, validate_call
 
 
-def keyboard(*rows: list[dict[str, object]]) -> str:
+def keyboard(*rows: Sequence[Mapping[str, object]]) -> str:
     return json.dumps({"inline_keyboard": list(rows)})
 
 
@@ -199,14 +200,11 @@ def test_inline_button_rules(button: dict[str, object], description: str) -> Non
 
 def test_inline_keyboard_holds_at_most_100_buttons() -> None:
     rows = [[{"text": str(i), "callback_data": str(i)} for i in range(10)] for _ in range(10)]
-    assert (
-        refusal("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": keyboard(*rows)})
-        is None
-    )
+    full = {"chat_id": 1, "text": "x", "reply_markup": keyboard(*rows)}
+    assert refusal("sendMessage", full) is None
     rows[0].append({"text": "extra", "callback_data": "extra"})
-    assert refusal(
-        "sendMessage", {"chat_id": 1, "text": "x", "reply_markup": keyboard(*rows)}
-    ) == ("Bad Request: reply markup is too long")
+    too_many = {**full, "reply_markup": keyboard(*rows)}
+    assert refusal("sendMessage", too_many) == "Bad Request: reply markup is too long"
 
 
 def test_button_with_two_actions_is_a_problem_telegram_works_around() -> None:

@@ -1,0 +1,664 @@
+"""Checks of the real `knowledge/` directory, run through the real loader and engine.
+
+Run from the repository root: `.venv/bin/pytest tests/content -q`. No mocks: the tests load
+the YAML files the bot ships, walk them with `TriageEngine`, and write deliberately broken
+copies into `tmp_path` to prove the loader rejects them with a precise message.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections import deque
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.content.catalog import Texts, placeholders
+from bot.content.loader import RESULT, UNSURE, Knowledge, KnowledgeError, load_knowledge
+from bot.content.loader import load_path_tests as load_paths_file
+from bot.content.models import Node, PathTest, Tier
+from bot.services.triage_engine import Question, Result, TriageEngine
+from bot.telegram_html import html_problem, parse_html
+
+KNOWLEDGE_DIR = Path("knowledge")
+
+Step = tuple[str, str]
+
+# Texts the bot's handlers use, with the exact placeholders each one must have.
+UI_KEYS: dict[str, frozenset[str]] = {
+    "disclaimer.not_emergency": frozenset(),
+    "disclaimer.not_diagnosis": frozenset(),
+    "command.start": frozenset(),
+    "command.triage": frozenset(),
+    "command.settings": frozenset(),
+    "command.privacy": frozenset(),
+    "command.delete_me": frozenset(),
+    "command.cancel": frozenset(),
+    "command.help": frozenset(),
+    "start.welcome": frozenset({"name", "not_emergency"}),
+    "start.button_triage": frozenset(),
+    "help.text": frozenset({"commands", "not_emergency"}),
+    "help.command_line": frozenset({"command", "description"}),
+    "settings.text": frozenset({"language"}),
+    "settings.language_auto": frozenset({"language"}),
+    "settings.saved": frozenset({"language"}),
+    "privacy.text": frozenset(),
+    "delete.confirm": frozenset(),
+    "delete.button_yes": frozenset(),
+    "delete.button_no": frozenset(),
+    "delete.done": frozenset(),
+    "delete.kept": frozenset(),
+    "cancel.done": frozenset(),
+    "cancel.nothing": frozenset(),
+    "fallback.unknown_command": frozenset({"command"}),
+    "fallback.free_text": frozenset(),
+    "fallback.free_text_in_triage": frozenset(),
+    "fallback.not_text": frozenset(),
+    "fallback.group_chat": frozenset(),
+    "triage_flow.progress": frozenset({"number"}),
+    "triage_flow.back": frozenset(),
+    "triage_flow.cancel": frozenset(),
+    "triage_flow.cancelled": frozenset(),
+    "triage_flow.finished": frozenset(),
+    "triage_flow.invalid_button": frozenset(),
+    "triage_flow.already_noted": frozenset(),
+    "triage_flow.restarted": frozenset(),
+    "triage_flow.reasons_heading": frozenset(),
+    "triage_flow.causes_heading": frozenset(),
+    "triage_flow.cause": frozenset({"number", "name", "why", "fixes"}),
+    "triage_flow.fix": frozenset({"fix"}),
+    "triage_flow.again": frozenset(),
+    "error.generic": frozenset(),
+    "error.telegram_busy": frozenset(),
+}
+COMMANDS = ("start", "triage", "settings", "privacy", "delete_me", "cancel", "help")
+# Plain-text UI pieces (buttons and callback toasts): Telegram shows them unparsed.
+UI_BUTTONS = (
+    "start.button_triage",
+    "delete.button_yes",
+    "delete.button_no",
+    "triage_flow.back",
+    "triage_flow.cancel",
+    "settings.language_auto",
+)
+TOASTS = ("triage_flow.finished", "triage_flow.invalid_button", "triage_flow.already_noted")
+# Causes a self-care result may name: pressure from gear, swelling and cold.
+SELF_CARE_CAUSES = frozenset(
+    {"toe_box", "lace_pressure", "tight_socks", "swelling", "cold_feet", "foot_shape"}
+    | {"deep_peroneal"}
+)
+DUMMY = "Jo <b> & Co"
+"""A placeholder value with markup characters, to prove values are escaped safely."""
+
+
+# ── Fixtures and helpers ─────────────────────────────────────────────────────
+
+
+@cache
+def _knowledge() -> Knowledge:
+    return load_knowledge(KNOWLEDGE_DIR)
+
+
+@pytest.fixture
+def knowledge() -> Knowledge:
+    return _knowledge()
+
+
+@pytest.fixture
+def engine(knowledge: Knowledge) -> TriageEngine:
+    return TriageEngine(knowledge)
+
+
+@pytest.fixture
+def texts(knowledge: Knowledge) -> Texts:
+    return knowledge.catalog.texts("en")
+
+
+@pytest.fixture
+def messages(knowledge: Knowledge) -> dict[str, str]:
+    return dict(knowledge.catalog.languages["en"])
+
+
+def _path_tests() -> tuple[PathTest, ...]:
+    return load_paths_file(KNOWLEDGE_DIR).paths
+
+
+def _steps(answers: tuple[str, ...]) -> list[Step]:
+    return [(node, answer) for node, answer in (s.split(".") for s in answers)]
+
+
+def _finish(engine: TriageEngine, path: list[Step]) -> Result:
+    view = engine.walk(path)
+    assert isinstance(view, Result), f"{path} ends at a question, not a result"
+    return view
+
+
+def _red_flag_nodes(knowledge: Knowledge) -> list[Node]:
+    return [n for n in knowledge.tree.nodes if any(a.red_flag for a in n.answers)]
+
+
+def _reachable(knowledge: Knowledge) -> dict[str, set[str]]:
+    """Map each node to the nodes reachable from it (itself included); the graph is acyclic."""
+    memo: dict[str, set[str]] = {}
+
+    def visit(node_id: str) -> set[str]:
+        if node_id not in memo:
+            found = {node_id}
+            for answer in knowledge.nodes[node_id].answers:
+                if answer.next is not None and answer.next != RESULT:
+                    found |= visit(answer.next)
+            memo[node_id] = found
+        return memo[node_id]
+
+    for node_id in knowledge.nodes:
+        visit(node_id)
+    return memo
+
+
+def _shortest_path(knowledge: Knowledge, target: str) -> list[Step]:
+    root = knowledge.tree.root
+    came_from: dict[str, Step | None] = {root: None}
+    queue = deque([root])
+    while queue:
+        node_id = queue.popleft()
+        for answer in knowledge.nodes[node_id].answers:
+            nxt = answer.next
+            if nxt is not None and nxt != RESULT and nxt not in came_from:
+                came_from[nxt] = (node_id, answer.id)
+                queue.append(nxt)
+    assert target in came_from, f"{target} is unreachable"
+    path: list[Step] = []
+    step = came_from[target]
+    while step is not None:
+        path.append(step)
+        step = came_from[step[0]]
+    return path[::-1]
+
+
+def _path_to(knowledge: Knowledge, target: str, choose: Callable[[list[str]], str]) -> list[Step]:
+    """Walk from the root to `target`; `choose` picks among the answers still leading there."""
+    reach = _reachable(knowledge)
+    path: list[Step] = []
+    node_id = knowledge.tree.root
+    while node_id != target:
+        options = [
+            a.id
+            for a in knowledge.nodes[node_id].answers
+            if a.next is not None and a.next != RESULT and target in reach[a.next]
+        ]
+        answer_id = choose(options)
+        path.append((node_id, answer_id))
+        node_id = next(a.next for a in knowledge.nodes[node_id].answers if a.id == answer_id)
+    return path
+
+
+def _prefer_unsure(options: list[str]) -> str:
+    return UNSURE if UNSURE in options else options[0]
+
+
+def _all_self_care_walks(knowledge: Knowledge) -> Iterator[list[Step]]:
+    """Yield every complete walk that takes no red flag and raises no tier floor."""
+
+    def walk(node_id: str, path: list[Step]) -> Iterator[list[Step]]:
+        for answer in knowledge.nodes[node_id].answers:
+            if answer.stop is not None or answer.at_least is not None:
+                continue
+            step = [*path, (node_id, answer.id)]
+            if answer.next == RESULT:
+                yield step
+            else:
+                assert answer.next is not None
+                yield from walk(answer.next, step)
+
+    yield from walk(knowledge.tree.root, [])
+
+
+# ── The real knowledge loads and the path tests pass ─────────────────────────
+
+
+def test_real_knowledge_loads(knowledge: Knowledge) -> None:
+    assert knowledge.tree.root == "q_red_flags"
+    assert knowledge.tree.max_causes == 3
+
+
+@pytest.mark.parametrize("path_test", _path_tests(), ids=lambda p: p.name)
+def test_path(engine: TriageEngine, path_test: PathTest) -> None:
+    result = _finish(engine, _steps(path_test.answers))
+    assert result.tier is path_test.expect.tier
+    assert result.stop == path_test.expect.stop
+    assert path_test.expect.causes is not None, "every path states its causes"
+    assert result.causes == path_test.expect.causes
+
+
+def test_paths_cover_every_stop_tier_and_cause(knowledge: Knowledge, engine: TriageEngine) -> None:
+    results = [_finish(engine, _steps(p.answers)) for p in _path_tests()]
+    assert {r.stop for r in results if r.stop} == set(knowledge.stops)
+    assert {r.tier for r in results} == set(Tier)
+    assert {c for r in results for c in r.causes} == set(knowledge.causes)
+
+
+def test_path_count_is_in_range() -> None:
+    assert 25 <= len(_path_tests()) <= 40
+
+
+# ── Red flags always end at an emergency ─────────────────────────────────────
+
+
+def test_root_is_the_red_flag_screen(knowledge: Knowledge) -> None:
+    root = knowledge.nodes[knowledge.tree.root]
+    assert sum(a.red_flag for a in root.answers) == len(knowledge.stops)
+    assert {a.stop for a in root.answers if a.red_flag} == set(knowledge.stops)
+
+
+@pytest.mark.parametrize("strategy", ["shortest", "unsure", "random"])
+def test_every_red_flag_stops_at_an_emergency(
+    knowledge: Knowledge, engine: TriageEngine, strategy: str
+) -> None:
+    rng = random.Random(20240601)
+    checked = 0
+    for node in _red_flag_nodes(knowledge):
+        if strategy == "shortest":
+            prefixes = [_shortest_path(knowledge, node.id)]
+        elif strategy == "unsure":
+            prefixes = [_path_to(knowledge, node.id, _prefer_unsure)]
+        else:
+            prefixes = [_path_to(knowledge, node.id, rng.choice) for _ in range(30)]
+        for prefix in prefixes:
+            question = engine.walk(prefix)
+            assert isinstance(question, Question)
+            assert question.node_id == node.id
+            for answer in node.answers:
+                if not answer.red_flag:
+                    continue
+                result = _finish(engine, [*prefix, (node.id, answer.id)])
+                where = f"{node.id}.{answer.id} after {prefix}"
+                assert result.tier is Tier.EMERGENCY, where
+                assert result.stop == answer.stop, where
+                assert result.red_flag, where
+                assert result.causes == (), where
+                checked += 1
+    assert checked > 0
+
+
+def test_unsure_path_to_a_late_red_flag_uses_the_step_by_step_check(knowledge: Knowledge) -> None:
+    path = _path_to(knowledge, "q_circ_change", _prefer_unsure)
+    assert path[0] == ("q_red_flags", UNSURE)
+    assert [n for n, _ in path[1:7]] == [
+        "q_rf_stroke",
+        "q_rf_cauda",
+        "q_rf_limb",
+        "q_rf_injury",
+        "q_rf_compartment",
+        "q_rf_spreading",
+    ]
+
+
+def test_emergency_outcomes_have_no_causes(knowledge: Knowledge) -> None:
+    for stop in knowledge.stops.values():
+        assert stop.tier is Tier.EMERGENCY
+        assert stop.causes == ()
+
+
+def test_unsure_on_a_safety_check_raises_to_urgent(knowledge: Knowledge) -> None:
+    for node in _red_flag_nodes(knowledge):
+        if node.id == knowledge.tree.root:
+            continue
+        unsure = next(a for a in node.answers if a.id == UNSURE)
+        assert unsure.at_least is not None, node.id
+        assert unsure.at_least.tier is Tier.URGENT, node.id
+
+
+def test_self_care_only_for_the_classic_pattern(
+    knowledge: Knowledge, engine: TriageEngine
+) -> None:
+    walks = list(_all_self_care_walks(knowledge))
+    assert walks
+    for path in walks:
+        result = _finish(engine, path)
+        assert result.tier is Tier.SELF_CARE
+        assert set(result.causes) <= SELF_CARE_CAUSES, path
+        answers = dict(path)
+        assert answers["q_where"] in {"toes", "ball", "top"}, path
+        assert answers["q_duration"] == "minutes", path
+
+
+# ── Shape of the questions ───────────────────────────────────────────────────
+
+
+def test_every_question_has_a_not_sure_answer(knowledge: Knowledge, texts: Texts) -> None:
+    for node in knowledge.tree.nodes:
+        assert UNSURE in [a.id for a in node.answers], node.id
+        assert texts(f"triage.{node.id}.{UNSURE}") == "Not sure"
+
+
+def test_callback_data_fits_in_64_bytes(knowledge: Knowledge) -> None:
+    for node in knowledge.tree.nodes:
+        for answer in node.answers:
+            data = f"t1:9999999999:99:{answer.id}"
+            assert len(data.encode()) <= 64, data
+
+
+def test_button_labels_are_short_plain_text(knowledge: Knowledge, texts: Texts) -> None:
+    for node in knowledge.tree.nodes:
+        for answer in node.answers:
+            label = texts(f"triage.{node.id}.{answer.id}")
+            assert len(label) <= 30, (node.id, answer.id, label)
+            assert not set("<>&{}") & set(label), (node.id, answer.id, label)
+    for key in UI_BUTTONS:
+        label = texts(key, language="Português (Brasil)")
+        assert len(label) <= 64, key
+        assert not set("<>&") & set(label), key
+
+
+# ── Texts ────────────────────────────────────────────────────────────────────
+
+
+def test_ui_texts_exist_with_their_placeholders(messages: dict[str, str]) -> None:
+    for key, names in UI_KEYS.items():
+        assert key in messages, key
+        assert placeholders(messages[key]) == names, key
+
+
+def test_data_texts_have_no_placeholders(messages: dict[str, str]) -> None:
+    for key, text in messages.items():
+        if key not in UI_KEYS:
+            assert placeholders(text) == frozenset(), key
+
+
+def test_every_text_renders_as_valid_telegram_html(messages: dict[str, str], texts: Texts) -> None:
+    for key, text in messages.items():
+        rendered = texts(key, **dict.fromkeys(placeholders(text), DUMMY))
+        assert html_problem(rendered) is None, (key, html_problem(rendered))
+        assert len(parse_html(rendered).text) <= 4096, key
+
+
+def test_composed_texts_render_as_valid_telegram_html(knowledge: Knowledge, texts: Texts) -> None:
+    not_emergency = texts("disclaimer.not_emergency")
+    commands = "\n".join(
+        texts("help.command_line", command=c, description=texts(f"command.{c}")) for c in COMMANDS
+    )
+    composed = [
+        texts.markup("help.text", commands=commands, not_emergency=not_emergency),
+        texts.markup("start.welcome", name="Jo &amp; Co", not_emergency=not_emergency),
+    ]
+    for number, cause in enumerate(knowledge.causes.values(), start=1):
+        fixes = "\n".join(
+            texts.markup("triage_flow.fix", fix=texts(f"fix.{f}")) for f in cause.fixes
+        )
+        composed.append(
+            texts.markup(
+                "triage_flow.cause",
+                number=str(number),
+                name=texts(f"cause.{cause.id}.name"),
+                why=texts(f"cause.{cause.id}.why"),
+                fixes=fixes,
+            )
+        )
+    for text in composed:
+        assert html_problem(text) is None, text
+        assert len(parse_html(text).text) <= 4096
+
+
+def test_commands_and_toasts_are_short_plain_text(texts: Texts) -> None:
+    for command in COMMANDS:
+        text = texts(f"command.{command}")
+        assert 3 <= len(text) <= 60, command
+        assert not set("<>&") & set(text), command
+    for key in TOASTS:
+        assert len(texts(key)) <= 200, key
+        assert not set("<>&") & set(texts(key)), key
+
+
+def test_tier_texts(texts: Texts) -> None:
+    emoji = {"emergency": "🚨", "urgent": "⚠️", "see_doctor": "🩺", "self_care": "✅"}
+    for tier in Tier:
+        heading = texts(f"tier.{tier.value}.heading")
+        assert heading.startswith("<b>"), tier
+        assert heading.endswith("</b>"), tier
+        assert emoji[tier.value] in heading, tier
+    emergency = texts("tier.emergency.instruction")
+    assert all(number in emergency for number in ("999", "112", "911"))
+    assert "NHS 111" in texts("tier.urgent.instruction")
+    assert "30 minutes" in texts("tier.self_care.instruction")
+
+
+def test_cause_texts_never_claim_the_runner_has_it(
+    knowledge: Knowledge, messages: dict[str, str]
+) -> None:
+    for cause_id in knowledge.causes:
+        for part in ("name", "why"):
+            text = messages[f"cause.{cause_id}.{part}"].lower()
+            assert "you have" not in text, cause_id
+            assert "you've got" not in text, cause_id
+
+
+def test_disclaimers(texts: Texts) -> None:
+    assert texts("disclaimer.not_diagnosis").startswith("ℹ️ This is not a diagnosis")
+    not_emergency = texts("disclaimer.not_emergency")
+    assert all(number in not_emergency for number in ("999", "112", "911"))
+    assert "\n" not in not_emergency
+
+
+# ── The loader rejects broken content, naming the file and the node ─────────
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, target)
+    return target
+
+
+def _edit(path: Path, change: Callable[[Any], None]) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _node(tree: dict[str, Any], node_id: str) -> dict[str, Any]:
+    return next(n for n in tree["nodes"] if n["id"] == node_id)
+
+
+def _answer(tree: dict[str, Any], node_id: str, answer_id: str) -> dict[str, Any]:
+    return next(a for a in _node(tree, node_id)["answers"] if a["id"] == answer_id)
+
+
+def _problems(directory: Path) -> tuple[str, ...]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    return caught.value.problems
+
+
+def test_an_unchanged_copy_loads(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    for name in ("triage.yaml", "outcomes.yaml", "causes.yaml", "locales/en.yaml"):
+        _edit(directory / name, lambda _: None)  # a YAML round trip must not change meaning
+    assert load_knowledge(directory).nodes.keys() == _knowledge().nodes.keys()
+
+
+def test_rejects_a_dangling_next(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "triage.yaml",
+        lambda t: _answer(t, "q_side", "one").update(next="q_nowhere"),
+    )
+    assert "triage.yaml: node q_side answer one: next q_nowhere is not a node" in _problems(
+        directory
+    )
+
+
+def test_rejects_an_unreachable_node(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    orphan = {
+        "id": "q_orphan",
+        "answers": [{"id": "none", "next": RESULT}, {"id": UNSURE, "next": RESULT}],
+    }
+    _edit(directory / "triage.yaml", lambda t: t["nodes"].append(orphan))
+    assert "triage.yaml: node q_orphan: unreachable from q_red_flags" in _problems(directory)
+
+
+def test_rejects_a_cycle(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "triage.yaml",
+        lambda t: _answer(t, "q_change", "none").update(next="q_where"),
+    )
+    cycles = [p for p in _problems(directory) if " cycle " in p]
+    assert len(cycles) == 1, cycles
+    assert cycles[0].startswith("triage.yaml: node q_where: cycle q_where -> q_side -> ")
+    assert cycles[0].endswith(" -> q_change -> q_where")
+
+
+def test_rejects_a_red_flag_that_stops_short_of_an_emergency(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def demote(outcomes: dict[str, Any]) -> None:
+        next(s for s in outcomes["stops"] if s["id"] == "stroke")["tier"] = "urgent"
+
+    _edit(directory / "outcomes.yaml", demote)
+    problems = _problems(directory)
+    assert (
+        "triage.yaml: node q_red_flags answer stroke: a red flag must stop at an emergency outcome"
+        in problems
+    )
+    assert (
+        "triage.yaml: node q_rf_stroke answer yes: a red flag must stop at an emergency outcome"
+        in problems
+    )
+
+
+def test_rejects_a_red_flag_that_does_not_stop(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "triage.yaml",
+        lambda t: _answer(t, "q_back", "saddle").update(stop=None, next="q_colour"),
+    )
+    problems = _problems(directory)
+    assert any(
+        p.startswith("triage.yaml: nodes[q_back].answers[saddle]")
+        and "a red-flag answer must `stop` the flow" in p
+        for p in problems
+    ), problems
+
+
+def test_rejects_a_missing_text(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["triage"]["q_side"].pop("question"),
+    )
+    assert (
+        "locales/en.yaml: triage.q_side.question: missing (for triage.yaml node q_side)"
+        in _problems(directory)
+    )
+
+
+def test_rejects_a_stale_text(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["triage"]["q_side"].update(maybe="Maybe"),
+    )
+    assert "locales/en.yaml: triage.q_side.maybe: no knowledge entry uses this text" in _problems(
+        directory
+    )
+
+
+def test_rejects_an_epsom_salt_fix(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["fix"].update(
+            fix_socks="Try an Epsom salt bath after long runs."
+        ),
+    )
+    assert "locales/en.yaml: fix.fix_socks: safety rule: must not mention /epsom/" in _problems(
+        directory
+    )
+
+
+def test_rejects_soaking_advice(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["fix"].update(fix_warm_start="Soak your feet to warm them."),
+    )
+    assert r"locales/en.yaml: fix.fix_warm_start: safety rule: must not mention /\bsoak/" in (
+        _problems(directory)
+    )
+
+
+def test_rejects_diagnosis_outside_the_disclaimer(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["cause"]["toe_box"].update(why="Our diagnosis: tight shoes."),
+    )
+    assert (
+        "locales/en.yaml: cause.toe_box.why: safety rule: only disclaimer.* texts may speak of "
+        "diagnosis" in _problems(directory)
+    )
+
+
+def test_rejects_unhedged_overstriding(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["fix"].update(fix_relace="Stop overstriding on your runs."),
+    )
+    assert (
+        'locales/en.yaml: fix.fix_relace: safety rule: /overstrid/ only as "some runners find"'
+        in _problems(directory)
+    )
+
+
+def test_rejects_overstriding_as_a_cause_even_hedged(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["cause"]["toe_box"].update(
+            why="Some runners find overstriding makes it worse."
+        ),
+    )
+    assert (
+        "locales/en.yaml: cause.toe_box.why: safety rule: /overstrid/ is unproven, not a cause"
+        in _problems(directory)
+    )
+
+
+def test_accepts_a_hedged_unproven_claim_outside_causes(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["fix"].update(
+            fix_relace="Some runners find that relaxing instead of clenching their toes helps."
+        ),
+    )
+    assert load_knowledge(directory).catalog.languages["en"]["fix.fix_relace"].startswith("Some")
+
+
+def test_rejects_a_root_that_is_not_the_red_flag_screen(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory / "triage.yaml", lambda t: t.update(root="q_where"))
+    problems = _problems(directory)
+    assert "triage.yaml: node q_where: the root must be the red-flag screen" in problems
+    assert "triage.yaml: node q_red_flags: unreachable from q_where" in problems
+
+
+def test_lists_every_problem_at_once(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "triage.yaml",
+        lambda t: _answer(t, "q_side", "one").update(next="q_nowhere"),
+    )
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["fix"].update(fix_socks="An Epsom salt bath."),
+    )
+    problems = _problems(directory)
+    assert "triage.yaml: node q_side answer one: next q_nowhere is not a node" in problems
+    assert "locales/en.yaml: fix.fix_socks: safety rule: must not mention /epsom/" in problems
