@@ -96,10 +96,6 @@ class FormattedText:
     text: str
     entities: tuple[Entity, ...] = ()
 
-    def entities_api(self) -> list[JsonDict]:
-        """Return the entities as Bot API MessageEntity objects."""
-        return [entity.to_api() for entity in self.entities]
-
 
 def normalize_parse_mode(value: str | None) -> str | None:
     """Return the canonical parse mode name, None for plain text; raise for unknown modes."""

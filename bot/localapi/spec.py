@@ -592,7 +592,11 @@ def _unknown_parameter(spec: MethodSpec, name: str) -> str:
 
 
 def inspect_call(method: str, params: Mapping[str, object]) -> CheckedCall:
-    """Decode and check one call; the result carries typed params, refusal and problems."""
+    """Decode and check one call; the result carries typed params, refusal and problems.
+
+    Values may be strings as sent in forms and query strings, or JSON values from a JSON body;
+    a JSON ``null`` counts as absent.
+    """
     spec = find_method(method)
     if spec is None:
         return CheckedCall(
@@ -604,6 +608,8 @@ def inspect_call(method: str, params: Mapping[str, object]) -> CheckedCall:
         )
     call = CheckedCall(spec.name, spec)
     for name, value in params.items():
+        if value is None:
+            continue
         param = spec.params.get(name)
         if param is None:
             call.params[name] = value

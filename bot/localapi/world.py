@@ -55,7 +55,14 @@ Handler = Callable[[CheckedCall], object]
 
 
 class LocalBotApi:
-    """An in-memory Telegram Bot API for one bot, with simulated users to talk to it."""
+    """An in-memory Telegram Bot API for one bot, with simulated users to talk to it.
+
+    Every call lands in ``calls``. ``problems()`` lists what a correct bot never causes: calls
+    the spec finds malformed (refused or merely suspicious) and refusals such as "chat not
+    found" or answering a callback query twice. Injected faults, a user who blocked the bot and
+    "message is not modified" are runtime conditions a bot must handle, so they are not
+    problems. Users appear on first use; ``user()`` sets their names and language.
+    """
 
     def __init__(
         self,

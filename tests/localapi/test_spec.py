@@ -301,6 +301,13 @@ def test_chat_action_must_be_known() -> None:
     )
 
 
+def test_json_null_counts_as_absent() -> None:
+    assert validate_call("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": None}) == []
+    assert refusal("sendMessage", {"chat_id": 1, "text": None}) == (
+        "Bad Request: message text is empty"
+    )
+
+
 def test_form_encoded_values_are_decoded() -> None:
     call = inspect_call(
         "sendMessage",
