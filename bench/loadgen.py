@@ -94,7 +94,9 @@ class LoadApi(LocalBotApi):
             return
         runner.rounds_left -= 1
         self.sent += 1
-        self.send_text(runner.user_id, f"Hello from {runner.user_id}, message {runner.rounds_left}")
+        self.send_text(
+            runner.user_id, f"Hello from {runner.user_id}, message {runner.rounds_left}"
+        )
 
     def _press(self, runner: SimulatedRunner) -> None:
         answers = [d for d in runner.buttons if d.startswith("t1:") and not d.endswith("-cancel")]

@@ -22,7 +22,9 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.errors import on_error
 from bot.ratelimit import RetryingRateLimiter
 from bot.services.triage_engine import TriageEngine
+from bot.transport import AiohttpRequest
 from bot.ui.screens import COMMANDS
+from bot.updates import PerRunnerUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +57,13 @@ def build_app(
             )
         )
         .rate_limiter(RetryingRateLimiter())
+        .concurrent_updates(PerRunnerUpdateProcessor(settings.concurrent_updates))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    if request is None:
+        request, get_updates_request = AiohttpRequest(), AiohttpRequest(connection_pool_size=1)
+    builder = builder.request(request).get_updates_request(get_updates_request or request)
     app: BotApplication = builder.build()
 
     data = app.bot_data

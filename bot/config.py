@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     """The content directory: triage graph, causes, texts."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     """Root log level."""
+    concurrent_updates: int = Field(default=16, ge=1, le=256)
+    """Updates processed at once (one runner's updates always run one after another)."""
 
     @field_validator("database_url")
     @classmethod

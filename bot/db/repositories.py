@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import SymptomReport, TriageSession, User
@@ -61,18 +61,23 @@ class TriageRepo:
         self._session = session
 
     async def get(self, session_id: int) -> TriageSession | None:
-        """Return a triage session by id."""
-        return await self._session.get(TriageSession, session_id)
+        """Return a triage session by id; its runner is loaded in the same query."""
+        return await self._first(select(TriageSession, User).where(TriageSession.id == session_id))
 
     async def open_for(self, user_id: int) -> TriageSession | None:
-        """Return the runner's open triage session, if there is one."""
-        result = await self._session.scalars(
-            select(TriageSession)
+        """Return the runner's open triage session, loading the runner in the same query."""
+        return await self._first(
+            select(TriageSession, User)
             .where(TriageSession.user_id == user_id, TriageSession.status == "open")
             .order_by(TriageSession.id.desc())
             .limit(1)
         )
-        return result.first()
+
+    async def _first(self, query: Select[TriageSession, User]) -> TriageSession | None:
+        # Selecting the User too puts it in the identity map, so reading the runner's language
+        # afterwards costs no second query on the hot path of every button press.
+        row = (await self._session.execute(query.join(User))).first()
+        return None if row is None else row[0]
 
     async def close_open(self, user_id: int, status: str, now: datetime) -> int:
         """Close every open session of a runner with `status`; return how many were open."""

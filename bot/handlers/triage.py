@@ -39,7 +39,6 @@ async def on_button(update: Update, context: Context) -> None:
     press = callback_data.decode_triage(query.data)
     now = data.clock.now()
     async with unit_of_work(data.sessionmaker) as repos:
-        t = await texts_for(repos, context, update)
         if press is None:
             outcome: triage.TriageView | Stale | bool = Stale(StaleReason.UNKNOWN)
         elif press.action == callback_data.CANCEL:
@@ -52,6 +51,7 @@ async def on_button(update: Update, context: Context) -> None:
             outcome = await triage.answer(
                 repos, data.triage, user.id, press.session_id, press.step, press.action, now
             )
+        t = await texts_for(repos, context, update)
 
     if outcome is True:
         await answer(query)
