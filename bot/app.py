@@ -16,6 +16,7 @@ from bot import handlers
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import keys
+from bot.content.keys import COMMANDS
 from bot.content.loader import Knowledge, load_knowledge
 from bot.context import CONTEXT_TYPES, BotData
 from bot.db.engine import make_engine, make_sessionmaker
@@ -23,7 +24,6 @@ from bot.errors import on_error
 from bot.ratelimit import RetryingRateLimiter
 from bot.services.triage_engine import TriageEngine
 from bot.transport import AiohttpRequest
-from bot.ui.screens import COMMANDS
 from bot.updates import PerRunnerUpdateProcessor
 
 log = logging.getLogger(__name__)

@@ -53,3 +53,47 @@ def tier_instruction(tier: Tier) -> str:
 def command_description(command: str) -> str:
     """Return the key of a command's one-line description (menu and /help)."""
     return f"command.{command}"
+
+
+COMMANDS = ("triage", "settings", "privacy", "delete_me", "cancel", "help", "start")
+"""The command menu, in the order shown; each needs a `command.<name>` description."""
+
+UI_TEXTS: dict[str, tuple[str, ...]] = {
+    "disclaimer.not_emergency": (),
+    "disclaimer.not_diagnosis": (),
+    "start.welcome": ("name", "not_emergency"),
+    "start.button_triage": (),
+    "help.text": ("commands", "not_emergency"),
+    "help.command_line": ("command", "description"),
+    "settings.text": ("language",),
+    "settings.language_auto": ("language",),
+    "settings.saved": ("language",),
+    "privacy.text": (),
+    "delete.confirm": (),
+    "delete.button_yes": (),
+    "delete.button_no": (),
+    "delete.done": (),
+    "delete.kept": (),
+    "cancel.done": (),
+    "cancel.nothing": (),
+    "fallback.unknown_command": ("command",),
+    "fallback.free_text": (),
+    "fallback.free_text_in_triage": (),
+    "fallback.not_text": (),
+    "triage_flow.progress": ("number",),
+    "triage_flow.back": (),
+    "triage_flow.cancel": (),
+    "triage_flow.cancelled": (),
+    "triage_flow.finished": (),
+    "triage_flow.invalid_button": (),
+    "triage_flow.already_noted": (),
+    "triage_flow.restarted": (),
+    "triage_flow.reasons_heading": (),
+    "triage_flow.causes_heading": (),
+    "triage_flow.cause": ("number", "name", "why", "fixes"),
+    "triage_flow.fix": ("fix",),
+    "triage_flow.again": (),
+    "error.generic": (),
+    "error.telegram_busy": (),
+}
+"""Every text the handlers show, with the placeholders the code fills in."""

@@ -193,8 +193,7 @@ def _check_graph(
         problems.append(f"triage.yaml: node {RESULT}: the id is reserved for `next: {RESULT}`")
     if tree.root not in nodes:
         problems.append(f"triage.yaml: root {tree.root}: no such node")
-        return
-    if not _is_red_flag_node(nodes[tree.root]):
+    elif not _is_red_flag_node(nodes[tree.root]):
         problems.append(f"triage.yaml: node {tree.root}: the root must be the red-flag screen")
     for cause_id in tree.fallback_causes:
         if cause_id not in causes:
@@ -220,8 +219,9 @@ def _check_graph(
                 if cause_id not in causes:
                     problems.append(f"{at}: suggests unknown cause {cause_id}")
         if _is_red_flag_node(node):
-            _check_unsure_is_safe(node, nodes, where, problems)
-    _check_reachability_and_cycles(tree, nodes, problems)
+            _check_unsure_is_safe(node, nodes, stops, where, problems)
+    if tree.root in nodes:
+        _check_reachability_and_cycles(tree, nodes, problems)
 
 
 def _answer_ids(node: Node) -> list[str]:
@@ -233,7 +233,11 @@ def _is_red_flag_node(node: Node) -> bool:
 
 
 def _check_unsure_is_safe(
-    node: Node, nodes: Mapping[str, Node], where: str, problems: list[str]
+    node: Node,
+    nodes: Mapping[str, Node],
+    stops: Mapping[str, StopOutcome],
+    where: str,
+    problems: list[str],
 ) -> None:
     """On a red-flag screen, "not sure" must lead to more red-flag checks or raise to urgent."""
     unsure = next((a for a in node.answers if a.id == UNSURE), None)
@@ -241,10 +245,12 @@ def _check_unsure_is_safe(
         return
     raises = unsure.at_least is not None and unsure.at_least.tier.rank >= Tier.URGENT.rank
     follows_up = unsure.next in nodes and _is_red_flag_node(nodes[str(unsure.next)])
-    if not (raises or follows_up or unsure.stop is not None):
+    stop = stops.get(unsure.stop) if unsure.stop is not None else None
+    stops_urgently = stop is not None and stop.tier.rank >= Tier.URGENT.rank
+    if not (raises or follows_up or stops_urgently):
         problems.append(
             f"{where} answer {UNSURE}: on a red-flag screen it must raise the tier to at least "
-            "urgent or lead to another red-flag screen"
+            "urgent, stop at an urgent or emergency outcome, or lead to another red-flag screen"
         )
 
 
@@ -321,11 +327,11 @@ def _required_keys(
     for tier in Tier:
         required[keys.tier_heading(tier)] = f"tier {tier.value}"
         required[keys.tier_instruction(tier)] = f"tier {tier.value}"
+    for command in keys.COMMANDS:
+        required[keys.command_description(command)] = f"the /{command} command"
+    for key in keys.UI_TEXTS:
+        required[key] = "the bot's screens"
     return required
-
-
-_DERIVED_NAMESPACES = ("triage.", "outcome.", "cause.", "fix.", "reason.", "tier.")
-"""Key prefixes owned by the data files: a key there that no data needs is stale."""
 
 
 def _load_locales(
@@ -354,6 +360,12 @@ def _flatten(
 ) -> None:
     for name, value in tree.items():
         key = f"{prefix}{name}"
+        if not isinstance(name, str):
+            problems.append(
+                f"{file}: {key}: a key must be text; quote it (YAML reads yes, no, on and off "
+                "as true/false)"
+            )
+            continue
         if isinstance(value, dict):
             _flatten(value, f"{key}.", out, file, problems)
         elif isinstance(value, str) and value.strip():
@@ -371,15 +383,26 @@ def _check_locales(
     for key, needed_by in required.items():
         if key not in default:
             problems.append(f"locales/{DEFAULT_LANGUAGE}.yaml: {key}: missing (for {needed_by})")
+    for key, expected in keys.UI_TEXTS.items():
+        if key in default and _placeholders_or_none(default[key]) not in (None, set(expected)):
+            problems.append(
+                f"locales/{DEFAULT_LANGUAGE}.yaml: {key}: placeholders must be exactly "
+                f"{sorted(expected)}"
+            )
     for code, (locale, messages) in locales.items():
         file = f"locales/{code}.yaml"
-        for key in messages:
-            if key.startswith(_DERIVED_NAMESPACES) and key not in required:
-                problems.append(f"{file}: {key}: no knowledge entry uses this text")
-            elif code != DEFAULT_LANGUAGE and key not in default:
-                problems.append(f"{file}: {key}: not in {DEFAULT_LANGUAGE}.yaml")
-            elif code != DEFAULT_LANGUAGE and placeholders(messages[key]) != placeholders(
-                default[key]
+        for key, text in messages.items():
+            found = _placeholders_or_none(text)
+            if found is None:
+                problems.append(
+                    f"{file}: {key}: unbalanced braces; write {{{{ and }}}} for literal ones"
+                )
+            elif key not in required:
+                problems.append(f"{file}: {key}: no knowledge entry or screen uses this text")
+            elif (
+                code != DEFAULT_LANGUAGE
+                and key in default
+                and found != _placeholders_or_none(default[key])
             ):
                 problems.append(f"{file}: {key}: placeholders differ from {DEFAULT_LANGUAGE}.yaml")
         _check_texts(file, locale.safety, messages, problems)
@@ -416,6 +439,14 @@ def _check_texts(
             problems.append(
                 f'{file}: {key}: safety rule: /{claim}/ only as "{safety.hedge_phrase}"'
             )
+
+
+def _placeholders_or_none(text: str) -> set[str] | None:
+    """Return a text's placeholder names, or None when its braces are malformed."""
+    try:
+        return set(placeholders(text))
+    except ValueError:
+        return None
 
 
 def _blank_placeholders(text: str) -> str:

@@ -10,13 +10,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content import keys
 from bot.content.catalog import Catalog, Texts
+from bot.content.keys import COMMANDS
 from bot.content.loader import Knowledge
 from bot.services.triage import TriageView
 from bot.services.triage_engine import Question, Result
 from bot.ui import callback_data
-
-COMMANDS = ("triage", "settings", "privacy", "delete_me", "cancel", "help", "start")
-"""The command menu, in the order shown; descriptions are `command.<name>` texts."""
 
 
 @dataclass(frozen=True, slots=True)

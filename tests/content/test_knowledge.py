@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from bot.content.catalog import Texts, placeholders
+from bot.content.keys import COMMANDS, UI_TEXTS
 from bot.content.loader import RESULT, UNSURE, Knowledge, KnowledgeError, load_knowledge
 from bot.content.loader import load_path_tests as load_paths_file
 from bot.content.models import Node, PathTest, Tier
@@ -30,53 +31,7 @@ KNOWLEDGE_DIR = Path("knowledge")
 Step = tuple[str, str]
 
 # Texts the bot's handlers use, with the exact placeholders each one must have.
-UI_KEYS: dict[str, frozenset[str]] = {
-    "disclaimer.not_emergency": frozenset(),
-    "disclaimer.not_diagnosis": frozenset(),
-    "command.start": frozenset(),
-    "command.triage": frozenset(),
-    "command.settings": frozenset(),
-    "command.privacy": frozenset(),
-    "command.delete_me": frozenset(),
-    "command.cancel": frozenset(),
-    "command.help": frozenset(),
-    "start.welcome": frozenset({"name", "not_emergency"}),
-    "start.button_triage": frozenset(),
-    "help.text": frozenset({"commands", "not_emergency"}),
-    "help.command_line": frozenset({"command", "description"}),
-    "settings.text": frozenset({"language"}),
-    "settings.language_auto": frozenset({"language"}),
-    "settings.saved": frozenset({"language"}),
-    "privacy.text": frozenset(),
-    "delete.confirm": frozenset(),
-    "delete.button_yes": frozenset(),
-    "delete.button_no": frozenset(),
-    "delete.done": frozenset(),
-    "delete.kept": frozenset(),
-    "cancel.done": frozenset(),
-    "cancel.nothing": frozenset(),
-    "fallback.unknown_command": frozenset({"command"}),
-    "fallback.free_text": frozenset(),
-    "fallback.free_text_in_triage": frozenset(),
-    "fallback.not_text": frozenset(),
-    "fallback.group_chat": frozenset(),
-    "triage_flow.progress": frozenset({"number"}),
-    "triage_flow.back": frozenset(),
-    "triage_flow.cancel": frozenset(),
-    "triage_flow.cancelled": frozenset(),
-    "triage_flow.finished": frozenset(),
-    "triage_flow.invalid_button": frozenset(),
-    "triage_flow.already_noted": frozenset(),
-    "triage_flow.restarted": frozenset(),
-    "triage_flow.reasons_heading": frozenset(),
-    "triage_flow.causes_heading": frozenset(),
-    "triage_flow.cause": frozenset({"number", "name", "why", "fixes"}),
-    "triage_flow.fix": frozenset({"fix"}),
-    "triage_flow.again": frozenset(),
-    "error.generic": frozenset(),
-    "error.telegram_busy": frozenset(),
-}
-COMMANDS = ("start", "triage", "settings", "privacy", "delete_me", "cancel", "help")
+UI_KEYS = {key: frozenset(names) for key, names in UI_TEXTS.items()}
 # Plain-text UI pieces (buttons and callback toasts): Telegram shows them unparsed.
 UI_BUTTONS = (
     "start.button_triage",
@@ -563,9 +518,8 @@ def test_rejects_a_stale_text(tmp_path: Path) -> None:
         directory / "locales" / "en.yaml",
         lambda loc: loc["messages"]["triage"]["q_side"].update(maybe="Maybe"),
     )
-    assert "locales/en.yaml: triage.q_side.maybe: no knowledge entry uses this text" in _problems(
-        directory
-    )
+    expected = "locales/en.yaml: triage.q_side.maybe: no knowledge entry or screen uses this text"
+    assert expected in _problems(directory)
 
 
 def test_rejects_an_epsom_salt_fix(tmp_path: Path) -> None:
@@ -662,3 +616,71 @@ def test_lists_every_problem_at_once(tmp_path: Path) -> None:
     problems = _problems(directory)
     assert "triage.yaml: node q_side answer one: next q_nowhere is not a node" in problems
     assert "locales/en.yaml: fix.fix_socks: safety rule: must not mention /epsom/" in problems
+
+
+def test_rejects_a_stray_brace(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["fallback"].update(free_text="Try /triage {or /help"),
+    )
+    assert any("fallback.free_text: unbalanced braces" in p for p in _problems(directory))
+
+
+def test_rejects_a_ui_text_with_other_placeholders(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["start"].update(welcome="Hi {first_name}"),
+    )
+    assert any("start.welcome: placeholders must be exactly" in p for p in _problems(directory))
+
+
+def test_rejects_a_missing_ui_text(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory / "locales" / "en.yaml", lambda loc: loc["messages"]["cancel"].pop("done"))
+    assert any(p.startswith("locales/en.yaml: cancel.done: missing") for p in _problems(directory))
+
+
+def test_rejects_an_unsure_that_stops_at_self_care(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def stop_unsure_early(tree: dict[str, Any]) -> None:
+        unsure = next(a for a in _node(tree, "q_red_flags")["answers"] if a["id"] == "unsure")
+        unsure.pop("next")
+        unsure["stop"] = "calm"
+
+    _edit(directory / "triage.yaml", stop_unsure_early)
+    _edit(
+        directory / "outcomes.yaml",
+        lambda data: data["stops"].append({"id": "calm", "tier": "self_care"}),
+    )
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["outcome"].update(calm="All fine."),
+    )
+    assert any(
+        "q_red_flags answer unsure: on a red-flag screen" in p for p in _problems(directory)
+    )
+
+
+def test_a_missing_root_still_reports_everything_else(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def break_two_things(tree: dict[str, Any]) -> None:
+        tree["root"] = "q_nowhere"
+        _node(tree, "q_side")["answers"][0]["next"] = "q_gone"
+
+    _edit(directory / "triage.yaml", break_two_things)
+    problems = _problems(directory)
+    assert "triage.yaml: root q_nowhere: no such node" in problems
+    assert any("next q_gone is not a node" in p for p in problems)
+
+
+def test_rejects_unquoted_yes_as_a_key(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["triage"]["q_side"].update({True: "Yes"}),
+    )
+    assert any("a key must be text; quote it" in p for p in _problems(directory))

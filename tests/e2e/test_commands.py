@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.app import BotApplication
+from bot.content.keys import COMMANDS
 from bot.content.loader import Knowledge
 from bot.db.models import User
 from bot.localapi import LocalBotApi
-from bot.ui.screens import COMMANDS
 from tests.e2e.conftest import Runner, rows
 
 

@@ -1,4 +1,4 @@
-"""Telegram's HTML rules as the content loader and the local Bot API apply them."""
+"""Telegram's HTML rules as the content loader applies them (the local Bot API's parser)."""
 
 from __future__ import annotations
 
@@ -26,13 +26,12 @@ def test_valid_markup(markup: str) -> None:
 @pytest.mark.parametrize(
     ("markup", "problem"),
     [
-        ("<b>open", "unclosed tag <b>"),
-        ("a < b", "unescaped"),
-        ("fish & chips", "unescaped"),
-        ("<div>x</div>", "unsupported start tag <div>"),
-        ("<i><b>x</i></b>", "unexpected end tag </i>"),
+        ("<b>open", 'end tag corresponding to start tag "b"'),
+        ("a < b", "Unsupported start tag"),
+        ("fish & chips", "unescaped '&'"),
+        ("<div>x</div>", 'Unsupported start tag "div"'),
+        ("<i><b>x</i></b>", "Unmatched end tag"),
         ("<span>x</span>", "tg-spoiler"),
-        ("<b onclick='x'>x</b>", "unsupported attribute"),
     ],
 )
 def test_invalid_markup(markup: str, problem: str) -> None:
