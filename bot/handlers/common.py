@@ -65,7 +65,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    command = message.text.split(maxsplit=1)[0][:40]
+    command = message.text.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0][:40]
     async with unit_of_work(context.bot_data.sessionmaker) as repos:
         t = await texts_for(repos, context, update)
     await send(message, screens.Screen(t("fallback.unknown_command", command=command)))

@@ -31,7 +31,8 @@ def no_errors_logged(caplog: pytest.LogCaptureFixture):
 
 async def test_unknown_command(runner: Runner, t) -> None:
     await runner.send("/frobnicate now")
-    assert runner.last.text == visible(t("fallback.unknown_command", command="/frobnicate"))
+    assert runner.last.text == visible(t("fallback.unknown_command", command="frobnicate"))
+    assert "//" not in runner.last.text
 
 
 async def test_command_with_bot_suffix_and_capitals(runner: Runner, t) -> None:
