@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.db.uow import unit_of_work
-from bot.handlers.replies import answer, send, telegram_texts, texts_for
+from bot.handlers.replies import answer, reply_with, send, telegram_texts, texts_for
 from bot.handlers.triage import start_triage
 from bot.services import triage
 from bot.ui import screens
@@ -32,20 +32,12 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     """List what the bot does and every command."""
-    if update.effective_message is None:
-        return
-    async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        t = await texts_for(repos, context, update)
-    await send(update.effective_message, screens.help_screen(t))
+    await reply_with(update, context, screens.help_screen)
 
 
 async def privacy(update: Update, context: Context) -> None:
     """Explain what is stored, why, for how long and how to delete it."""
-    if update.effective_message is None:
-        return
-    async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        t = await texts_for(repos, context, update)
-    await send(update.effective_message, screens.Screen(t("privacy.text")))
+    await reply_with(update, context, lambda t: screens.Screen(t("privacy.text")))
 
 
 async def cancel(update: Update, context: Context) -> None:
@@ -62,13 +54,11 @@ async def cancel(update: Update, context: Context) -> None:
 
 async def unknown_command(update: Update, context: Context) -> None:
     """Answer a command the bot doesn't have."""
-    message = update.effective_message
-    if message is None or not message.text:
-        return
-    command = message.text.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0][:40]
-    async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        t = await texts_for(repos, context, update)
-    await send(message, screens.Screen(t("fallback.unknown_command", command=command)))
+    text = update.effective_message.text if update.effective_message else None
+    command = (text or "/").split(maxsplit=1)[0].lstrip("/").split("@", 1)[0][:40]
+    await reply_with(
+        update, context, lambda t: screens.Screen(t("fallback.unknown_command", command=command))
+    )
 
 
 async def free_text(update: Update, context: Context) -> None:
@@ -90,11 +80,7 @@ async def free_text(update: Update, context: Context) -> None:
 
 async def not_text(update: Update, context: Context) -> None:
     """Answer stickers, photos, voice notes and files, which the bot doesn't read."""
-    if update.effective_message is None:
-        return
-    async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        t = await texts_for(repos, context, update)
-    await send(update.effective_message, screens.Screen(t("fallback.not_text")))
+    await reply_with(update, context, lambda t: screens.Screen(t("fallback.not_text")))
 
 
 async def unknown_button(update: Update, context: Context) -> None:

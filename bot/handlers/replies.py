@@ -7,13 +7,14 @@ message, a query answered too late) and turns them into the right fallback.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
 from bot.content.catalog import Texts
 from bot.context import Context
-from bot.db.uow import Repositories
+from bot.db.uow import Repositories, unit_of_work
 from bot.services import users
 from bot.ui.screens import Screen
 
@@ -36,6 +37,15 @@ def telegram_texts(context: Context, update: object) -> Texts:
     """Return texts in the language Telegram reports, without touching the database."""
     user = update.effective_user if isinstance(update, Update) else None
     return context.bot_data.knowledge.catalog.texts(user.language_code if user else None)
+
+
+async def reply_with(update: Update, context: Context, render: Callable[[Texts], Screen]) -> None:
+    """Reply to `update` with a screen that depends only on the runner's language."""
+    if update.effective_message is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        t = await texts_for(repos, context, update)
+    await send(update.effective_message, render(t))
 
 
 async def send(message: Message, screen: Screen) -> None:

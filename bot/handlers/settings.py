@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.db.uow import unit_of_work
-from bot.handlers.replies import answer, send, show, texts_for
+from bot.handlers.replies import answer, reply_with, send, show, texts_for
 from bot.services import users
 from bot.ui import callback_data, screens
 
@@ -26,11 +26,7 @@ async def settings(update: Update, context: Context) -> None:
 
 async def delete_me(update: Update, context: Context) -> None:
     """Ask the runner to confirm deleting everything stored about them."""
-    if update.effective_message is None:
-        return
-    async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        t = await texts_for(repos, context, update)
-    await send(update.effective_message, screens.delete_confirmation(t))
+    await reply_with(update, context, screens.delete_confirmation)
 
 
 async def on_button(update: Update, context: Context) -> None:

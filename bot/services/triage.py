@@ -90,8 +90,7 @@ async def answer(
     except InvalidPathError:
         return Stale(StaleReason.UNKNOWN)
     triage = loaded.triage
-    triage.path = [list(s) for s in path]
-    triage.updated_at = now
+    _save_path(triage, path, now)
     if isinstance(view, Result):
         triage.status = "finished"
         repos.reports.add(
@@ -125,8 +124,7 @@ async def back(
     if not loaded.path:
         return Stale(StaleReason.OUT_OF_DATE, TriageView(session_id, engine.first()))
     path, view = engine.back(loaded.path)
-    loaded.triage.path = [list(s) for s in path]
-    loaded.triage.updated_at = now
+    _save_path(loaded.triage, path, now)
     return TriageView(session_id, view)
 
 
@@ -169,12 +167,16 @@ async def _open_session(
         view = engine.walk(path)
     except InvalidPathError:
         # The triage content changed under this session: start it again, politely.
-        triage.path = []
-        triage.updated_at = now
+        _save_path(triage, [], now)
         return TriageView(triage.id, engine.first(), restarted=True)
     if step != len(path) or not isinstance(view, Question):
         return Stale(StaleReason.OUT_OF_DATE, TriageView(triage.id, view))
     return _Loaded(triage, path)
+
+
+def _save_path(triage: TriageSession, path: Sequence[Step], now: datetime) -> None:
+    triage.path = [list(step) for step in path]
+    triage.updated_at = now
 
 
 def _steps(stored: Sequence[Sequence[str]]) -> list[Step]:
