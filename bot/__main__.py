@@ -13,10 +13,11 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_app
 from bot.config import Settings, SettingsError, load_settings
-from bot.content.loader import KnowledgeError, load_knowledge
+from bot.content.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade_to_head
 from bot.log_setup import setup_logging
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger("bot")
 
@@ -55,10 +56,20 @@ def main() -> int:
         print(f"error: cannot prepare the database at DATABASE_URL: {exc}", file=sys.stderr)
         return 2
 
-    app = build_app(settings, knowledge=knowledge)
+    return run_bot(settings, knowledge, loop)
+
+
+def run_bot(settings: Settings, knowledge: Knowledge, loop: asyncio.AbstractEventLoop) -> int:
+    """Poll Telegram until interrupted; return the exit status."""
+    # This function owns the transports: PTB closes them on a normal stop but not when the
+    # start fails, so they are closed here in every case, before the loop is.
+    transports = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
+    app = build_app(
+        settings, knowledge=knowledge, request=transports[0], get_updates_request=transports[1]
+    )
     log.info("starting the bot against %s", settings.telegram_api_base_url)
     try:
-        app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+        app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY], close_loop=False)
     except InvalidToken:
         print(
             "error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.",
@@ -71,6 +82,9 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        loop.run_until_complete(asyncio.gather(*(t.shutdown() for t in transports)))
+        loop.close()
     return 0
 
 
