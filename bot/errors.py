@@ -34,7 +34,11 @@ async def on_error(update: object, context: Context) -> None:
         log.warning("Telegram did not take a reply after retries: %r", error)
         await _tell(update, context, "error.telegram_busy")
         return
-    log.error("unhandled error while processing an update", exc_info=error)
+    if isinstance(error, BadRequest):
+        # Telegram refused what the bot sent: a bug in the bot or in its content.
+        log.error("Telegram refused a request from the bot: %s", error, exc_info=error)
+    else:
+        log.error("unhandled error while processing an update", exc_info=error)
     await _tell(update, context, "error.generic")
 
 

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from bot.app import BotApplication
+from bot.content.catalog import Texts
 from bot.content.loader import Knowledge
 from bot.db.models import SymptomReport, TriageSession, User
 from bot.localapi import LocalBotApi
@@ -218,3 +219,18 @@ async def test_blocked_user_is_deactivated(
     await runner.feed(update)
     [user] = await rows(app, User)
     assert user["is_active"] is False
+
+
+async def test_a_refused_reply_is_logged_with_its_reason_and_the_runner_hears(
+    runner: Runner,
+    api: LocalBotApi,
+    caplog: pytest.LogCaptureFixture,
+    t: Texts,
+) -> None:
+    api.fail_next("sendMessage", status=400, description="Bad Request: message text is empty")
+    await runner.send("/privacy")
+    assert errors_logged(caplog) == [
+        "Telegram refused a request from the bot: Message text is empty"
+    ]
+    assert runner.last.text == visible(t("error.generic"))
+    caplog.clear()  # the ERROR above was the point of this test

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import BotApplication
+from bot.config import Settings
 from bot.content.keys import COMMANDS
 from bot.content.loader import Knowledge
 from bot.db.models import User
 from bot.localapi import LocalBotApi
-from tests.e2e.conftest import Runner, rows
+from tests.conftest import FakeClock
+from tests.e2e.conftest import Runner, rows, start_app, stop_app
 
 
 async def test_command_menu_published_at_start(api: LocalBotApi, app: BotApplication) -> None:
@@ -97,3 +101,18 @@ def _visible(markup: str) -> str:
     from bot.telegram_html import parse_html
 
     return parse_html(markup).text
+
+
+async def test_a_failed_command_menu_does_not_stop_the_bot(
+    settings: Settings,
+    knowledge: Knowledge,
+    api: LocalBotApi,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api.fail_next("setMyCommands", status=500, description="Internal Server Error", times=10)
+    app = await start_app(settings, knowledge, api, FakeClock())
+    runner = Runner(app, api, 9)
+    await runner.send("/help")
+    assert "/triage" in runner.last.text
+    await stop_app(app)
+    assert any("could not publish the en command menu" in r.getMessage() for r in caplog.records)
