@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint check-content migrate clean
+.PHONY: run test bench lint check-content migrate browser-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,17 @@ lint: $(STAMP)
 
 check-content: $(STAMP)
 	$(BIN)/python -m bot.content check
+
+## browser-deps: Debian's Chromium (and an emoji font) for tests/browser, when root and missing
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then \
+		echo "Chromium is installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && apt-get install -y chromium fonts-noto-color-emoji; \
+	else \
+		echo "Chromium or its emoji font is missing: run 'sudo make browser-deps'"; \
+		echo "(until then the browser tests are skipped)"; \
+	fi
 
 ## migrate: apply database migrations without starting the bot
 migrate: $(STAMP)

@@ -1,4 +1,8 @@
-"""`python -m bot`: check settings and content, migrate the database, run the bot."""
+"""`python -m bot`: check settings and content, migrate the database, run the bot.
+
+Without TELEGRAM_BOT_TOKEN it runs the playground instead: the same bot against the project's
+own local Bot API, with a chat page in the browser (`bot/playground`).
+"""
 
 from __future__ import annotations
 
@@ -17,13 +21,16 @@ from bot.content.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade_to_head
 from bot.log_setup import setup_logging
+from bot.playground import run_playground
 from bot.transport import AiohttpRequest
 
 log = logging.getLogger("bot")
 
 NO_TOKEN_HELP = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot has no Telegram account to run as.
+The playground starts now instead: the same bot in a local sandbox you can chat with in a browser.
 
+To run it on Telegram:
   1. In Telegram, open @BotFather and send /newbot; choose a name and a username.
   2. BotFather replies with a token such as 123456789:AAF...; keep it secret.
   3. Put it in a file named .env next to the Makefile:  TELEGRAM_BOT_TOKEN=123456789:AAF...
@@ -42,7 +49,7 @@ def main() -> int:
     setup_logging(settings.log_level)
     if settings.telegram_bot_token is None:
         print(NO_TOKEN_HELP, file=sys.stderr)
-        return 2
+        return run_playground(settings)
     # uvloop's event loop roughly halves the loop's own share of each update (`make bench`).
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,16 +52,39 @@ class Settings(BaseSettings):
     """Root log level."""
     concurrent_updates: int = Field(default=16, ge=1, le=256)
     """Updates processed at once (one runner's updates always run one after another)."""
+    playground_host: str = "127.0.0.1"
+    """Where the playground (no token: the bot against a local Bot API) listens; loopback only."""
+    playground_port: int = Field(default=8080, ge=1, le=65535)
+    """The playground's port: its chat page and its local Bot API."""
+    playground_database_url: str = "sqlite:///data/playground.db"
+    """The playground's own database, so trying the bot never touches the real one."""
 
-    @field_validator("database_url")
+    @field_validator("database_url", "playground_database_url")
     @classmethod
-    def _known_database(cls, value: str) -> str:
+    def _known_database(cls, value: str, info: ValidationInfo) -> str:
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in _ASYNC_DRIVERS:
             raise ValueError(
-                "DATABASE_URL must start with sqlite:/// or postgresql:// "
-                f"(got {scheme or value!r})"
+                f"{(info.field_name or 'database_url').upper()} must start with sqlite:/// or "
+                f"postgresql:// (got {scheme or value!r})"
             )
+        return value
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `.env.example` ships the variable empty; an empty token means "no token".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("playground_host")
+    @classmethod
+    def _loopback(cls, value: str) -> str:
+        try:
+            loopback = ipaddress.ip_address(value).is_loopback
+        except ValueError:
+            loopback = value == "localhost"
+        if not loopback:
+            raise ValueError("must be a loopback address such as 127.0.0.1 (no one else may play)")
         return value
 
     @field_validator("telegram_api_base_url", "telegram_api_base_file_url")

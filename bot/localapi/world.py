@@ -4,7 +4,8 @@ Owns :class:`LocalBotApi`: the bot's own user, users and their private chats wit
 history, files, callback queries, registered commands, the update queue and every call the bot
 made. ``handle`` answers one Bot API call exactly like Telegram (status and JSON body); the
 ``send_*``/``press``/``block`` helpers play the users' side; the reading helpers let tests (and a
-playground page) see the chats as a user would.
+playground page) see the chats as a user would. ``version`` counts the changes a user could see
+(every call but getUpdates, every user action); ``wait_for_change`` long-polls on it.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ class LocalBotApi:
         self._files_by_path: dict[str, StoredFile] = {}
         self._next_query_id = 1
         self._call_waiters: list[asyncio.Future[None]] = []
+        self._version = 0
+        self._change_waiters: list[asyncio.Future[None]] = []
         self._handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "deleteWebhook": self._delete_webhook,
@@ -169,6 +172,33 @@ class LocalBotApi:
                 if not waiter.done():
                     waiter.set_result(None)
             self._call_waiters.clear()
+        if call.method != "getUpdates":
+            self.notify_change()
+
+    @property
+    def version(self) -> int:
+        """Return the change counter: it grows whenever a chat, a command or a file may differ."""
+        return self._version
+
+    def notify_change(self) -> None:
+        """Count one change and wake every ``wait_for_change`` (the playground calls it too)."""
+        self._version += 1
+        waiters, self._change_waiters = self._change_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def wait_for_change(self, since: int) -> int:
+        """Wait until ``version`` differs from ``since`` and return it; bound it with a timeout."""
+        while self._version == since:
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._change_waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                if waiter in self._change_waiters:
+                    self._change_waiters.remove(waiter)
+        return self._version
 
     async def wait_until(self, condition: Callable[[], object]) -> None:
         """Wait until ``condition()`` is true, checking after each call the bot makes.
@@ -451,10 +481,11 @@ class LocalBotApi:
         if chat is None:
             user = SimUser(user_id, first_name, last_name, username, language_code)
             self._chats[user_id] = PrivateChat(user)
-            return user
-        user = chat.user
-        user.first_name, user.last_name = first_name, last_name
-        user.username, user.language_code = username, language_code
+        else:
+            user = chat.user
+            user.first_name, user.last_name = first_name, last_name
+            user.username, user.language_code = username, language_code
+        self.notify_change()
         return user
 
     def _user_chat(self, user_id: int) -> PrivateChat:
@@ -481,7 +512,7 @@ class LocalBotApi:
         keyboard = chat.reply_keyboard
         if keyboard is not None and keyboard.get("one_time_keyboard") is True:
             chat.reply_keyboard = None
-        return self.updates.push("message", self.message_json(chat, message))
+        return self._push("message", self.message_json(chat, message))
 
     def send_text(self, user_id: int, text: str) -> JsonDict:
         """Have the user send ``text``; commands like "/start x" get a bot_command entity."""
@@ -538,7 +569,7 @@ class LocalBotApi:
             "chat_instance": f"{chat.id}{self.bot_user['id']}",
             "data": callback_data,
         }
-        return self.updates.push("callback_query", payload)
+        return self._push("callback_query", payload)
 
     def block(self, user_id: int) -> JsonDict:
         """Have the user block the bot: later sends fail with 403; returns my_chat_member."""
@@ -566,7 +597,12 @@ class LocalBotApi:
             "old_chat_member": member(old),
             "new_chat_member": member(new),
         }
-        return self.updates.push("my_chat_member", payload)
+        return self._push("my_chat_member", payload)
+
+    def _push(self, kind: str, payload: JsonDict) -> JsonDict:
+        update = self.updates.push(kind, payload)
+        self.notify_change()
+        return update
 
     # --- reading the world -----------------------------------------------------------------
 

@@ -59,3 +59,9 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "123:abc" not in repr(settings)
     assert settings.telegram_bot_token is not None
     assert settings.telegram_bot_token.get_secret_value() == "123:abc"
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_token_means_no_token(monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", blank)
+    assert load_settings().telegram_bot_token is None

@@ -1,0 +1,233 @@
+"""The playground page in headless Chromium: a person chatting with the real bot.
+
+Screenshots of each step land in build/screenshots/ (01-start.png ... 05-clock.png).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import zlib
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Chromium is not installed; `make browser-deps` installs it (CI does)",
+        allow_module_level=True,
+    )
+
+from playwright.async_api import Page, Route, expect
+from telegram import Bot, ReplyKeyboardMarkup
+
+from bot.playground.run import PLAYGROUND_TOKEN
+from bot.playground.server import FIRST_RUNNER_ID
+from tests.browser.conftest import screenshot
+
+SELF_CARE_PATH = [
+    "none",
+    "top",
+    "one",
+    "early",
+    "minutes",
+    "none",
+    "no",
+    "no",
+    "no",
+    "none",
+    "lacing",
+]
+"""The classic self-care path through knowledge/triage.yaml, one answer id per question."""
+
+
+def bot_messages(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator('[data-testid="message"][data-side="bot"]')
+
+
+async def send(page: Page, text: str) -> None:
+    """Type a message and press Enter, as a person would."""
+    await page.get_by_test_id("message-input").fill(text)
+    await page.get_by_test_id("message-input").press("Enter")
+
+
+async def answer(page: Page, step: int, answer_id: str) -> None:
+    """Press the triage button for question `step` and wait for the next screen."""
+    button = page.locator(
+        f'[data-testid="inline-button"][data-callback-data$=":{step}:{answer_id}"]'
+    )
+    await button.click()
+    await expect(button).to_have_count(0)
+
+
+async def test_a_runner_tries_the_bot_in_the_browser(page: Page) -> None:
+    # The page looks like a Telegram chat with the bot, and says it is not Telegram.
+    await expect(page.get_by_test_id("bot-name")).to_have_text("Numb Feet Bot")
+    await expect(page.get_by_test_id("sandbox-badge")).to_have_text("Local sandbox — not Telegram")
+    await expect(page.get_by_test_id("empty-chat")).to_be_visible()
+
+    # /start: the welcome, with the bot's HTML formatting rendered and a button under it.
+    await send(page, "/start")
+    welcome = bot_messages(page).last
+    await expect(welcome).to_contain_text("Hi Alex!")
+    await expect(welcome.locator("b").first).to_have_text("Numb Feet Bot")
+    user_message = page.locator('[data-testid="message"][data-side="user"]').last
+    await expect(user_message).to_have_text(re.compile(r"^/start"))
+    await screenshot(page, "01-start.png")
+
+    # The welcome's button opens the check: the emergency screen comes first.
+    await welcome.get_by_test_id("inline-button").click()
+    question = bot_messages(page).last
+    await expect(question).to_contain_text("Tap the one that fits")
+    await expect(question.get_by_test_id("inline-button")).to_contain_text(["None of these"])
+    await screenshot(page, "02-triage-question.png")
+
+    # The self-care path, button by button; the message is edited in place.
+    for step, answer_id in enumerate(SELF_CARE_PATH):
+        await answer(page, step, answer_id)
+    result = bot_messages(page).last
+    await expect(result).to_contain_text("Send /triage to check again")
+    await expect(result.get_by_test_id("edited-marker")).to_have_text("edited")
+    await expect(result.get_by_test_id("inline-button")).to_have_count(0)
+    await result.evaluate("message => message.scrollIntoView({block: 'start'})")
+    await screenshot(page, "03-triage-result.png")
+
+    # The "/" menu lists the published commands with descriptions; choosing one sends it.
+    await page.get_by_test_id("menu-button").click()
+    menu = page.get_by_test_id("command-menu")
+    await expect(menu).to_be_visible()
+    await expect(menu.get_by_test_id("command-item")).to_have_count(7)
+    await expect(menu).to_contain_text("Check your numb or tingling feet")
+    await menu.locator('[data-command="help"]').click()
+    await expect(menu).to_be_hidden()
+    await expect(bot_messages(page).last).to_contain_text("/triage")
+
+    # A /command in the bot's text can be tapped, as in Telegram; it starts a check.
+    await bot_messages(page).last.locator('.tg-command[data-command="/triage"]').first.click()
+    # An abandoned check's button gets a toast, and its buttons go away.
+    await expect(bot_messages(page).last).to_contain_text("Tap the one that fits")
+    old_id = await bot_messages(page).last.get_attribute("data-message-id")
+    old_check = page.locator(f'[data-testid="message"][data-message-id="{old_id}"]')
+    await send(page, "/triage")
+    await expect(bot_messages(page)).to_have_count(5)
+    await old_check.locator('[data-callback-data$=":0:none"]').click()
+    await expect(page.get_by_test_id("toast")).to_have_text(
+        "This check is over. Send /triage to start a new one."
+    )
+    await expect(old_check.get_by_test_id("inline-button")).to_have_count(0)
+
+    # A second runner has a chat of their own.
+    await page.get_by_test_id("new-runner-button").click()
+    await page.get_by_test_id("new-runner-name").fill("Maria")
+    await page.get_by_test_id("new-runner-language").fill("en")
+    await page.get_by_test_id("new-runner-create").click()
+    await expect(page.get_by_test_id("runner-select")).to_contain_text("Maria")
+    await expect(page.get_by_test_id("empty-chat")).to_be_visible()
+    await send(page, "/start")
+    await expect(bot_messages(page).last).to_contain_text("Hi Maria!")
+    await expect(bot_messages(page)).to_have_count(1)
+    await screenshot(page, "04-second-runner.png")
+
+    # Switching back shows the first runner's chat as it was.
+    select = page.get_by_test_id("runner-select")
+    maria = await select.input_value()
+    await select.select_option(str(FIRST_RUNNER_ID))
+    await expect(bot_messages(page).first).to_contain_text("Hi Alex!")
+    await expect(bot_messages(page)).to_have_count(5)
+    await select.select_option(maria)
+    await expect(bot_messages(page).first).to_contain_text("Hi Maria!")
+
+    # The clock moves forward; "Next run" waits for run schedules.
+    clock = page.get_by_test_id("clock-now")
+    before = await clock.get_attribute("datetime")
+    await page.get_by_test_id("clock-1h").click()
+    await expect(clock).not_to_have_attribute("datetime", before or "")
+    await page.get_by_test_id("clock-next-day").click()
+    next_run = page.get_by_test_id("clock-next-run")
+    await expect(next_run).to_be_disabled()
+    await expect(next_run).to_have_attribute("title", "Arrives with run schedules")
+    await send(page, "/help")
+    await expect(page.get_by_test_id("date-chip")).to_have_count(2)
+    after = await clock.get_attribute("datetime")
+    assert before is not None
+    assert after is not None
+    assert after[:10] > before[:10], "the next day"
+    await screenshot(page, "05-clock.png")
+
+
+async def test_an_alert_answer_opens_a_modal(page: Page) -> None:
+    """show_alert answers open a modal; the page takes them from the chat's recent answers."""
+    await send(page, "/start")
+    await expect(bot_messages(page)).to_have_count(1)
+    alert = {"id": "99", "text": "That button doesn't work any more.", "show_alert": True}
+
+    async def with_alert(route: Route) -> None:
+        response = await route.fetch()
+        chat = await response.json()
+        chat["callback_answers"].append({**alert, "answered_at": 0})
+        await route.fulfill(response=response, body=json.dumps(chat))
+
+    await page.route("**/playground/api/runners/*/chat", with_alert)
+    await send(page, "/help")
+    await expect(page.get_by_test_id("alert")).to_be_visible()
+    await expect(page.get_by_test_id("alert-text")).to_have_text(alert["text"])
+    await page.get_by_test_id("alert-ok").click()
+    await expect(page.get_by_test_id("alert")).to_be_hidden()
+
+
+def tiny_png() -> bytes:
+    """A real 8×8 orange PNG, so the browser can draw it."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xf5\xa6\x23" * 8 for _ in range(8))
+    header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+async def test_photos_documents_and_reply_keyboards(page: Page, playground: str) -> None:
+    """What this bot doesn't send yet still shows as in Telegram: files and reply keyboards."""
+    bot = Bot(
+        PLAYGROUND_TOKEN, base_url=f"{playground}/bot", base_file_url=f"{playground}/file/bot"
+    )
+    async with bot:
+        await bot.send_photo(FIRST_RUNNER_ID, tiny_png(), caption="Your <b>lacing</b> plan")
+        await bot.send_document(
+            FIRST_RUNNER_ID, b"%PDF-1.4 plan", filename="plan.pdf", caption="The plan as a file"
+        )
+        keyboard = ReplyKeyboardMarkup([["Yes", "No"]], one_time_keyboard=True)
+        await bot.send_message(FIRST_RUNNER_ID, "Did it help?", reply_markup=keyboard)
+
+    photo = page.get_by_test_id("photo")
+    await expect(photo).to_be_visible()
+    assert await photo.evaluate("image => image.naturalWidth") == 8
+    await expect(bot_messages(page).first).to_contain_text("Your <b>lacing</b> plan")
+    document = page.get_by_test_id("document")
+    await expect(document).to_contain_text("plan.pdf")
+    href = await document.get_attribute("href")
+    assert href is not None
+    assert href.startswith(f"/file/bot{PLAYGROUND_TOKEN}/")
+
+    reply_keyboard = page.get_by_test_id("reply-keyboard")
+    await expect(reply_keyboard.get_by_test_id("reply-button")).to_have_text(["Yes", "No"])
+    await reply_keyboard.get_by_text("Yes").click()
+    await expect(page.locator('[data-testid="message"][data-side="user"]')).to_have_text(
+        re.compile(r"^Yes")
+    )
+    await expect(reply_keyboard).to_be_hidden()
+
+    # A sticker from the runner shows big and without a bubble; the bot answers it.
+    await page.get_by_test_id("sticker-button").click()
+    await page.get_by_test_id("sticker-panel").get_by_text("🏃").click()
+    await expect(page.get_by_test_id("sticker")).to_contain_text("🏃")
+    await expect(bot_messages(page)).to_have_count(5)
+    await screenshot(page, "06-media.png")
