@@ -118,10 +118,10 @@ def _question_screen(t: Texts, session_id: int, question: Question, restarted: b
 
 def result_text(t: Texts, knowledge: Knowledge, result: Result) -> str:
     """Return a finished triage: tier, instruction, why, likely causes and fixes, disclaimer."""
-    parts = [t(keys.tier_heading(result.tier))]
+    # What to do comes first: for an emergency that line must be the first one read.
+    parts = [t(keys.tier_heading(result.tier)), t(keys.tier_instruction(result.tier))]
     if result.stop is not None:
         parts.append(t(keys.outcome(result.stop)))
-    parts.append(t(keys.tier_instruction(result.tier)))
     if result.reasons:
         reasons = "\n".join(f"• {t(keys.reason(reason))}" for reason in result.reasons)
         parts.append(f"<b>{t('triage_flow.reasons_heading')}</b>\n{reasons}")
