@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from bot.config import load_settings
 from bot.db.base import Base
 from bot.db.engine import make_engine
+from bot.db.migrate import ensure_sqlite_folder
 from bot.db.models import SymptomReport, TriageSession, User  # noqa: F401  (registers tables)
 
 target_metadata = Base.metadata
@@ -31,7 +32,9 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_with_own_engine() -> None:
-    engine = make_engine(load_settings().async_database_url)
+    settings = load_settings()
+    ensure_sqlite_folder(settings)
+    engine = make_engine(settings.async_database_url)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)

@@ -18,8 +18,7 @@ from telegram.error import InvalidToken, NetworkError
 from bot.app import build_app
 from bot.config import Settings, SettingsError, load_settings
 from bot.content.loader import Knowledge, KnowledgeError, load_knowledge
-from bot.db.engine import make_engine
-from bot.db.migrate import upgrade_to_head
+from bot.db.migrate import migrate_database
 from bot.log_setup import setup_logging
 from bot.playground import run_playground
 from bot.transport import AiohttpRequest
@@ -55,7 +54,7 @@ def main() -> int:
     asyncio.set_event_loop(loop)
     try:
         knowledge = load_knowledge(settings.knowledge_dir)
-        loop.run_until_complete(migrate(settings))
+        loop.run_until_complete(migrate_database(settings))
     except KnowledgeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -93,17 +92,6 @@ def run_bot(settings: Settings, knowledge: Knowledge, loop: asyncio.AbstractEven
         loop.run_until_complete(asyncio.gather(*(t.shutdown() for t in transports)))
         loop.close()
     return 0
-
-
-async def migrate(settings: Settings) -> None:
-    """Create the SQLite folder if needed and upgrade the database to the newest revision."""
-    if settings.sqlite_path is not None:
-        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.async_database_url)
-    try:
-        await upgrade_to_head(engine)
-    finally:
-        await engine.dispose()
 
 
 if __name__ == "__main__":

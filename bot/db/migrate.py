@@ -9,7 +9,8 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, Settings
+from bot.db.engine import make_engine
 
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 
@@ -36,3 +37,19 @@ async def downgrade_to(engine: AsyncEngine, revision: str) -> None:
 async def _run(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
     async with engine.begin() as connection:
         await connection.run_sync(lambda sync: action(alembic_config(sync)))
+
+
+def ensure_sqlite_folder(settings: Settings) -> None:
+    """Create the folder of the SQLite file DATABASE_URL names, so a fresh checkout can start."""
+    if settings.sqlite_path is not None:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+
+
+async def migrate_database(settings: Settings) -> None:
+    """Upgrade the database DATABASE_URL names to the newest revision, creating it if needed."""
+    ensure_sqlite_folder(settings)
+    engine = make_engine(settings.async_database_url)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()

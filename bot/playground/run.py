@@ -25,8 +25,7 @@ from telegram import Update
 from bot.app import build_app
 from bot.config import Settings
 from bot.content.loader import Knowledge, KnowledgeError, load_knowledge
-from bot.db.engine import make_engine
-from bot.db.migrate import upgrade_to_head
+from bot.db.migrate import migrate_database
 from bot.localapi import LocalBotApi
 from bot.localapi.server import base_urls
 
@@ -62,15 +61,10 @@ def bot_settings(settings: Settings, base_url: str, base_file_url: str) -> Setti
 
 
 async def migrate_playground_database(settings: Settings) -> None:
-    """Create the SQLite folder if needed and upgrade PLAYGROUND_DATABASE_URL to the newest."""
-    playground = settings.model_copy(update={"database_url": settings.playground_database_url})
-    if playground.sqlite_path is not None:
-        playground.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(playground.async_database_url)
-    try:
-        await upgrade_to_head(engine)
-    finally:
-        await engine.dispose()
+    """Upgrade PLAYGROUND_DATABASE_URL to the newest revision, creating it if needed."""
+    await migrate_database(
+        settings.model_copy(update={"database_url": settings.playground_database_url})
+    )
 
 
 @asynccontextmanager

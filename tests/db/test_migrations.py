@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.config import PROJECT_ROOT
 from bot.db.base import Base
 from bot.db.migrate import downgrade_to, upgrade_to_head
 
@@ -44,3 +51,21 @@ async def test_downgrade_to_base_and_back(any_engine: AsyncEngine) -> None:
     assert await _tables(any_engine) == set()
     await upgrade_to_head(any_engine)
     assert await _drift(any_engine) == []
+
+
+def test_alembic_command_line_creates_the_database_and_its_folder(tmp_path: Path) -> None:
+    database = tmp_path / "not" / "yet" / "there.db"
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    alembic = Path(sys.executable).with_name("alembic")
+    for _ in range(2):  # the second run is a no-op
+        done = subprocess.run(
+            [str(alembic), "upgrade", "head"],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    tables = sqlite3.connect(database).execute("SELECT name FROM sqlite_master").fetchall()
+    assert ("users",) in tables
