@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -67,5 +68,6 @@ def test_alembic_command_line_creates_the_database_and_its_folder(tmp_path: Path
             check=False,
         )
         assert done.returncode == 0, done.stderr
-    tables = sqlite3.connect(database).execute("SELECT name FROM sqlite_master").fetchall()
+    with closing(sqlite3.connect(database)) as connection:
+        tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
     assert ("users",) in tables
