@@ -46,22 +46,32 @@ def main() -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level)
-    if settings.telegram_bot_token is None:
+    playground = settings.telegram_bot_token is None
+    if playground:
         print(NO_TOKEN_HELP, file=sys.stderr)
-        return run_playground(settings)
+        database_setting, database_url = (
+            "PLAYGROUND_DATABASE_URL",
+            settings.playground_database_url,
+        )
+    else:
+        database_setting, database_url = "DATABASE_URL", settings.database_url
     # uvloop's event loop roughly halves the loop's own share of each update (`make bench`).
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         knowledge = load_knowledge(settings.knowledge_dir)
-        loop.run_until_complete(migrate_database(settings))
+        database = settings.model_copy(update={"database_url": database_url})
+        loop.run_until_complete(migrate_database(database))
     except KnowledgeError as exc:
+        loop.close()
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except (OSError, SQLAlchemyError) as exc:
-        print(f"error: cannot prepare the database at DATABASE_URL: {exc}", file=sys.stderr)
+        loop.close()
+        print(f"error: cannot prepare the database at {database_setting}: {exc}", file=sys.stderr)
         return 2
-
+    if playground:
+        return run_playground(settings, knowledge, loop)
     return run_bot(settings, knowledge, loop)
 
 

@@ -16,16 +16,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Final
 
-import uvloop
 from aiohttp import web
 from pydantic import SecretStr
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.content.loader import Knowledge, KnowledgeError, load_knowledge
-from bot.db.migrate import migrate_database
+from bot.content.loader import Knowledge
 from bot.localapi import LocalBotApi
 from bot.localapi.server import base_urls
 
@@ -60,20 +57,13 @@ def bot_settings(settings: Settings, base_url: str, base_file_url: str) -> Setti
     )
 
 
-async def migrate_playground_database(settings: Settings) -> None:
-    """Upgrade PLAYGROUND_DATABASE_URL to the newest revision, creating it if needed."""
-    await migrate_database(
-        settings.model_copy(update={"database_url": settings.playground_database_url})
-    )
-
-
 @asynccontextmanager
 async def running_playground(
     settings: Settings, *, knowledge: Knowledge | None = None, port: int | None = None
 ) -> AsyncIterator[str]:
     """Run the playground in this event loop and yield the page's URL; ``port=0``: any free one.
 
-    The database must be migrated already (:func:`migrate_playground_database`).
+    PLAYGROUND_DATABASE_URL must be migrated already (`python -m bot` does it first).
     """
     clock = AdjustableClock()
     api = LocalBotApi(
@@ -121,24 +111,11 @@ async def running_playground(
         await runner.cleanup()
 
 
-def run_playground(settings: Settings) -> int:
-    """Run the playground until Ctrl-C or SIGTERM; return the process exit status."""
-    # uvloop, as for the real bot (bot/__main__.py).
-    loop = uvloop.new_event_loop()
-    asyncio.set_event_loop(loop)
+def run_playground(
+    settings: Settings, knowledge: Knowledge, loop: asyncio.AbstractEventLoop
+) -> int:
+    """Serve the playground on `loop` until Ctrl-C or SIGTERM; return the exit status."""
     try:
-        try:
-            knowledge = load_knowledge(settings.knowledge_dir)
-            loop.run_until_complete(migrate_playground_database(settings))
-        except KnowledgeError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        except (OSError, SQLAlchemyError) as exc:
-            print(
-                f"error: cannot prepare the database at PLAYGROUND_DATABASE_URL: {exc}",
-                file=sys.stderr,
-            )
-            return 2
         return loop.run_until_complete(_serve(settings, knowledge))
     finally:
         loop.close()

@@ -87,7 +87,13 @@ def test_main_runs_the_playground_without_a_token(
     started: list[Settings] = []
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", " ")
-    monkeypatch.setattr(cli, "run_playground", lambda settings: started.append(settings) or 0)
+
+    def fake_playground(settings: Settings, _: object, loop: asyncio.AbstractEventLoop) -> int:
+        loop.close()
+        started.append(settings)
+        return 0
+
+    monkeypatch.setattr(cli, "run_playground", fake_playground)
     assert cli.main() == 0
     assert len(started) == 1
     assert "The playground starts now" in capsys.readouterr().err
