@@ -211,24 +211,6 @@ class LocalBotApi:
             self._call_waiters.append(waiter)
             await waiter
 
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int,
-        description: str | None = None,
-        retry_after: int | None = None,
-        times: int = 1,
-    ) -> None:
-        """Make the next ``times`` calls of ``method`` fail (429 defaults to retry_after=1)."""
-        self.faults.fail_next(
-            method, status=status, description=description, retry_after=retry_after, times=times
-        )
-
-    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
-        """Make the next ``times`` calls of ``method`` answer ``seconds`` late (after acting)."""
-        self.faults.delay_next(method, seconds, times=times)
-
     # --- Bot API methods -------------------------------------------------------------------
 
     async def _get_updates(self, call: CheckedCall) -> list[JsonDict]:

@@ -169,20 +169,20 @@ async def test_unusual_language_codes_fall_back_to_english(
 
 
 async def test_flood_control_is_waited_out(runner: Runner, api: LocalBotApi) -> None:
-    api.fail_next("sendMessage", status=429, retry_after=1)
+    api.faults.fail_next("sendMessage", status=429, retry_after=1)
     await runner.send("/help")
     assert "/triage" in runner.last.text
 
 
 async def test_a_passing_server_error_is_retried(runner: Runner, api: LocalBotApi) -> None:
-    api.fail_next("editMessageText", status=502, description="Bad Gateway")
+    api.faults.fail_next("editMessageText", status=502, description="Bad Gateway")
     await runner.send("/triage")
     await runner.choose("none")
     assert runner.api.calls_to("editMessageText")[-1].status == 200
 
 
 async def test_a_timeout_is_retried(runner: Runner, api: LocalBotApi) -> None:
-    api.delay_next("sendMessage", 6.0)
+    api.faults.delay_next("sendMessage", 6.0)
     await runner.send("/privacy")
     assert "/delete_me" in runner.last.text
 
@@ -191,7 +191,9 @@ async def test_telegram_down_is_a_warning_and_the_answer_is_kept(
     runner: Runner, api: LocalBotApi, app: BotApplication, caplog: pytest.LogCaptureFixture
 ) -> None:
     await runner.send("/triage")
-    api.fail_next("editMessageText", status=500, description="Internal Server Error", times=10)
+    api.faults.fail_next(
+        "editMessageText", status=500, description="Internal Server Error", times=10
+    )
     await runner.choose("none")
     assert any(r.levelno == logging.WARNING for r in caplog.records)
     [session] = await rows(app, TriageSession)
@@ -202,7 +204,7 @@ async def test_telegram_down_is_a_warning_and_the_answer_is_kept(
 
 async def test_deleted_message_gets_a_fresh_copy(runner: Runner, api: LocalBotApi) -> None:
     await runner.send("/triage")
-    api.fail_next(
+    api.faults.fail_next(
         "editMessageText", status=400, description="Bad Request: message to edit not found"
     )
     await runner.choose("none")
@@ -227,7 +229,9 @@ async def test_a_refused_reply_is_logged_with_its_reason_and_the_runner_hears(
     caplog: pytest.LogCaptureFixture,
     t: Texts,
 ) -> None:
-    api.fail_next("sendMessage", status=400, description="Bad Request: message text is empty")
+    api.faults.fail_next(
+        "sendMessage", status=400, description="Bad Request: message text is empty"
+    )
     await runner.send("/privacy")
     assert errors_logged(caplog) == [
         "Telegram refused a request from the bot: Message text is empty"

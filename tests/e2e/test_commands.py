@@ -109,7 +109,9 @@ async def test_a_failed_command_menu_does_not_stop_the_bot(
     api: LocalBotApi,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    api.fail_next("setMyCommands", status=500, description="Internal Server Error", times=10)
+    api.faults.fail_next(
+        "setMyCommands", status=500, description="Internal Server Error", times=10
+    )
     app = await start_app(settings, knowledge, api, FakeClock())
     runner = Runner(app, api, 9)
     await runner.send("/help")

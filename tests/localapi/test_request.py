@@ -95,11 +95,11 @@ async def test_injected_failures_surface_as_ptb_errors(
 ) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
     api.user(5)
-    api.fail_next("sendMessage", status=429, retry_after=2)
+    api.faults.fail_next("sendMessage", status=429, retry_after=2)
     with pytest.raises(RetryAfter) as flood:
         await bot.send_message(5, "hi")
     assert flood.value.retry_after == dtm.timedelta(seconds=2)
-    api.fail_next("sendMessage", status=502)
+    api.faults.fail_next("sendMessage", status=502)
     with pytest.raises(NetworkError, match="Bad Gateway"):
         await bot.send_message(5, "hi")
     await bot.send_message(5, "hi")
@@ -107,11 +107,11 @@ async def test_injected_failures_surface_as_ptb_errors(
 
 async def test_slow_answer_times_out_but_the_message_lands(api: LocalBotApi) -> None:
     api.user(5)
-    api.delay_next("sendMessage", 0.2)
+    api.faults.delay_next("sendMessage", 0.2)
     async with Bot(api.token, request=LocalRequest(api, read_timeout=0.05)) as bot:
         with pytest.raises(TimedOut, match="did not answer sendMessage"):
             await bot.send_message(5, "slow")
-        api.delay_next("sendMessage", 0.1)
+        api.faults.delay_next("sendMessage", 0.1)
         await bot.send_message(5, "patient", read_timeout=None)
     assert [message.text for message in api.messages(5)] == ["slow", "patient"]
 

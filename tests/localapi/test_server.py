@@ -73,11 +73,11 @@ async def test_errors_over_http(
 ) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
     api.user(3)
-    api.fail_next("sendMessage", status=429, retry_after=1)
+    api.faults.fail_next("sendMessage", status=429, retry_after=1)
     with pytest.raises(RetryAfter) as flood:
         await http_bot.send_message(3, "hi")
     assert flood.value.retry_after == dtm.timedelta(seconds=1)
-    api.fail_next("sendMessage", status=502, description="Bad Gateway")
+    api.faults.fail_next("sendMessage", status=502, description="Bad Gateway")
     with pytest.raises(NetworkError, match="Bad Gateway"):
         await http_bot.send_message(3, "hi")
     with pytest.raises(BadRequest, match="Message text is empty"):

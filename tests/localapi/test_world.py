@@ -342,8 +342,8 @@ async def test_second_poller_terminates_the_first(api: LocalBotApi) -> None:
 
 async def test_failure_injection(api: LocalBotApi) -> None:
     api.user(1)
-    api.fail_next("sendMessage", status=429, retry_after=3, times=2)
-    api.fail_next("sendmessage", status=502)
+    api.faults.fail_next("sendMessage", status=429, retry_after=3, times=2)
+    api.faults.fail_next("sendmessage", status=502)
     for _ in range(2):
         assert await api.handle("sendMessage", {"chat_id": 1, "text": "x"}) == (
             429,
@@ -360,18 +360,18 @@ async def test_failure_injection(api: LocalBotApi) -> None:
     assert len(api.messages(1)) == 1
     assert api.problems() == []
     with pytest.raises(ValueError, match="unknown Bot API method"):
-        api.fail_next("sendMesage", status=500)
+        api.faults.fail_next("sendMesage", status=500)
 
 
 async def test_injected_failures_still_report_bad_calls(api: LocalBotApi) -> None:
-    api.fail_next("sendMessage", status=500, description="Internal Server Error: boom")
+    api.faults.fail_next("sendMessage", status=500, description="Internal Server Error: boom")
     assert await fails(api, "sendMessage", chat_id=1) == (500, "Internal Server Error: boom")
     assert api.problems() == ["sendMessage: Bad Request: message text is empty"]
 
 
 async def test_delay_answers_late_after_acting(api: LocalBotApi) -> None:
     api.user(1)
-    api.delay_next("sendMessage", 0.05)
+    api.faults.delay_next("sendMessage", 0.05)
     started = time.perf_counter()
     send = asyncio.create_task(api.handle("sendMessage", {"chat_id": 1, "text": "slow"}))
     await asyncio.sleep(0.01)
