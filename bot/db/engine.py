@@ -24,6 +24,11 @@ SQLITE_PRAGMAS = (
 
 def make_engine(async_url: str, **kwargs: Any) -> AsyncEngine:
     """Create the engine for an async database URL, with SQLite tuned for a bot's workload."""
+    if async_url.startswith("sqlite"):
+        # SQLite has one writer at a time and every update writes, so connections beyond one
+        # only wait on its file lock. Queueing on a single pooled connection is fair (FIFO),
+        # where racing for the lock lets an unlucky update starve past busy_timeout.
+        kwargs = {"pool_size": 1, "max_overflow": 0, **kwargs}
     engine = create_async_engine(async_url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
