@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(
         f"knowledge OK: {len(knowledge.nodes)} questions, {len(knowledge.stops)} stop outcomes, "
-        f"{len(knowledge.causes)} causes, {len(knowledge.catalog.languages)} language(s), "
+        f"{len(knowledge.causes)} causes, {len(knowledge.fix_variants)} fixes fitted to gear, "
+        f"{len(knowledge.gear)} gear settings, {len(knowledge.catalog.languages)} language(s), "
         f"{len(tests.paths)} path tests pass"
     )
     return 0

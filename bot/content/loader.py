@@ -21,6 +21,10 @@ from bot.content.catalog import Catalog, placeholders
 from bot.content.models import (
     Cause,
     Causes,
+    Fix,
+    Gear,
+    GearConditional,
+    GearSetting,
     Language,
     Node,
     Outcomes,
@@ -38,6 +42,8 @@ UNSURE = "unsure"
 """The answer id every question must offer."""
 DEFAULT_LANGUAGE = "en"
 """The language whose catalogue must be complete; the others fall back to it."""
+SHOE = "shoe"
+"""The placeholder a fix variant's text must have: the name of the runner's shoe."""
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -89,6 +95,13 @@ class Knowledge:
     causes: Mapping[str, Cause]
     catalog: Catalog
     cause_rank: Mapping[str, int]
+    fixes: Mapping[str, Fix]
+    gear: Mapping[str, GearSetting]
+    """The shoe settings of `gear.yaml`, in the order a new shoe is asked about them."""
+    fix_variants: frozenset[str]
+    """Ids of the fixes reworded for a shoe; their texts take the shoe's name."""
+    gear_causes: frozenset[str]
+    """Causes the runner's gear can bear on (gear weights, or fixes with variants)."""
 
 
 def load_knowledge(directory: Path) -> Knowledge:
@@ -97,24 +110,35 @@ def load_knowledge(directory: Path) -> Knowledge:
     tree = _load(directory / "triage.yaml", TriageTree, problems)
     outcomes = _load(directory / "outcomes.yaml", Outcomes, problems)
     causes = _load(directory / "causes.yaml", Causes, problems)
+    gear = _load(directory / "gear.yaml", Gear, problems)
     locales = _load_locales(directory / "locales", problems)
-    if tree is None or outcomes is None or causes is None or DEFAULT_LANGUAGE not in locales:
+    if (
+        tree is None
+        or outcomes is None
+        or causes is None
+        or gear is None
+        or DEFAULT_LANGUAGE not in locales
+    ):
         raise KnowledgeError(problems)
 
     _check_unique("triage.yaml", "node", (n.id for n in tree.nodes), problems)
     _check_unique("outcomes.yaml", "outcome", (o.id for o in outcomes.stops), problems)
     _check_unique("causes.yaml", "cause", (c.id for c in causes.causes), problems)
-    _check_unique("causes.yaml", "fix", (f.id for f in causes.fixes), problems)
+    variants = {v.id for f in causes.fixes for v in f.variants}
+    _check_unique("causes.yaml", "fix", [f.id for f in causes.fixes] + sorted(variants), problems)
     nodes = {n.id: n for n in tree.nodes}
     stops = {o.id: o for o in outcomes.stops}
     cause_map = {c.id: c for c in causes.causes}
+    settings = {s.id: s for s in gear.settings}
     _check_graph(tree, nodes, stops, cause_map, problems)
     _check_causes(outcomes, causes, cause_map, tree, problems)
+    _check_gear(gear, causes, settings, problems)
 
-    required = _required_keys(tree, stops, causes)
-    catalog = _check_locales(locales, required, problems)
+    required = _required_keys(tree, stops, causes, gear)
+    catalog = _check_locales(locales, required, _placeholders_required(causes), problems)
     if problems:
         raise KnowledgeError(problems)
+    fixes = {f.id: f for f in causes.fixes}
     return Knowledge(
         tree=tree,
         nodes=nodes,
@@ -122,6 +146,14 @@ def load_knowledge(directory: Path) -> Knowledge:
         causes=cause_map,
         catalog=catalog,
         cause_rank={c.id: i for i, c in enumerate(causes.causes)},
+        fixes=fixes,
+        gear=settings,
+        fix_variants=frozenset(variants),
+        gear_causes=frozenset(
+            c.id
+            for c in causes.causes
+            if c.gear_weights or any(fixes[f].variants for f in c.fixes)
+        ),
     )
 
 
@@ -306,8 +338,43 @@ def _check_causes(
         problems.append(f"causes.yaml: cause {cause_id}: no answer or outcome leads to it")
 
 
+def _check_gear(
+    gear: Gear, causes: Causes, settings: Mapping[str, GearSetting], problems: list[str]
+) -> None:
+    """Check gear.yaml, and that every gear condition in causes.yaml names real options."""
+    _check_unique("gear.yaml", "setting", (s.id for s in gear.settings), problems)
+    for setting in gear.settings:
+        _check_unique("gear.yaml", f"setting {setting.id} option", setting.options, problems)
+
+    def check(where: str, entry: GearConditional) -> None:
+        for setting_id, options in entry.when.items():
+            if setting_id not in settings:
+                problems.append(f"causes.yaml: {where}: unknown gear setting {setting_id}")
+                continue
+            for option in options:
+                if option not in settings[setting_id].options:
+                    problems.append(
+                        f"causes.yaml: {where}: {setting_id} has no option {option} in gear.yaml"
+                    )
+
+    for cause in causes.causes:
+        for weight in cause.gear_weights:
+            check(f"cause {cause.id} gear_weights", weight)
+    for fix in causes.fixes:
+        seen: list[dict[str, frozenset[str]]] = []
+        for variant in fix.variants:
+            check(f"fix {fix.id} variant {variant.id}", variant)
+            when = {k: frozenset(v) for k, v in variant.when.items()}
+            if when in seen:
+                problems.append(
+                    f"causes.yaml: fix {fix.id} variant {variant.id}: same `when` as an earlier "
+                    "variant, so it can never be chosen"
+                )
+            seen.append(when)
+
+
 def _required_keys(
-    tree: TriageTree, stops: Mapping[str, StopOutcome], causes: Causes
+    tree: TriageTree, stops: Mapping[str, StopOutcome], causes: Causes, gear: Gear
 ) -> dict[str, str]:
     """Map each catalogue key the data needs to the place that needs it."""
     required: dict[str, str] = {}
@@ -324,6 +391,14 @@ def _required_keys(
         required[keys.cause_why(cause.id)] = f"causes.yaml cause {cause.id}"
     for fix in causes.fixes:
         required[keys.fix(fix.id)] = f"causes.yaml fix {fix.id}"
+        for variant in fix.variants:
+            required[keys.fix(variant.id)] = f"causes.yaml fix {fix.id} variant {variant.id}"
+    for setting in gear.settings:
+        where = f"gear.yaml setting {setting.id}"
+        required[keys.gear_question(setting.id)] = where
+        required[keys.gear_label(setting.id)] = where
+        for option in setting.options:
+            required[keys.gear_option(setting.id, option)] = where
     for tier in Tier:
         required[keys.tier_heading(tier)] = f"tier {tier.value}"
         required[keys.tier_instruction(tier)] = f"tier {tier.value}"
@@ -332,6 +407,15 @@ def _required_keys(
     for key in keys.UI_TEXTS:
         required[key] = "the bot's screens"
     return required
+
+
+def _placeholders_required(causes: Causes) -> dict[str, frozenset[str]]:
+    """Map each text that takes placeholders to exactly the ones it must have."""
+    expected = {key: frozenset(names) for key, names in keys.UI_TEXTS.items()}
+    for fix in causes.fixes:
+        for variant in fix.variants:
+            expected[keys.fix(variant.id)] = frozenset({SHOE})
+    return expected
 
 
 def _load_locales(
@@ -377,13 +461,15 @@ def _flatten(
 def _check_locales(
     locales: Mapping[str, tuple[LocaleFile, dict[str, str]]],
     required: Mapping[str, str],
+    placeholders_of: Mapping[str, frozenset[str]],
     problems: list[str],
 ) -> Catalog:
     _, default = locales[DEFAULT_LANGUAGE]
     for key, needed_by in required.items():
         if key not in default:
             problems.append(f"locales/{DEFAULT_LANGUAGE}.yaml: {key}: missing (for {needed_by})")
-    for key, expected in keys.UI_TEXTS.items():
+    for key in required:
+        expected = placeholders_of.get(key, frozenset())
         if key in default and _placeholders_or_none(default[key]) not in (None, set(expected)):
             problems.append(
                 f"locales/{DEFAULT_LANGUAGE}.yaml: {key}: placeholders must be exactly "

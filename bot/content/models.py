@@ -7,6 +7,7 @@ are looked up in `knowledge/locales/<lang>.yaml` by a naming convention (see `ke
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -17,6 +18,13 @@ SCHEMA_VERSION = 1
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,23}$")]
 """Node, answer, outcome, cause and fix ids: short, lowercase, safe inside callback data."""
+SettingId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,15}$")]
+"""Gear setting ids (`fit`, `lacing`...): shorter still, as they share callback data with an
+option id and a shoe id."""
+GearCondition = Annotated[
+    dict[SettingId, Annotated[tuple[Identifier, ...], Field(min_length=1)]], Field(min_length=1)
+]
+"""Setting id → the option ids that satisfy it; every listed setting must be satisfied."""
 
 
 class Tier(StrEnum):
@@ -124,6 +132,31 @@ class Outcomes(StrictModel):
     """Outcomes that end the flow at once."""
 
 
+class GearConditional(StrictModel):
+    """Base of the entries that apply only to a runner's default shoe set up a certain way."""
+
+    when: GearCondition
+    """Applies when, for every setting listed, the shoe's answer is one of the options."""
+
+    def matches(self, gear: Mapping[str, str]) -> bool:
+        """Return True when the shoe's settings satisfy every condition of `when`."""
+        return all(gear.get(setting) in options for setting, options in self.when.items())
+
+
+class GearWeight(GearConditional):
+    """Extra weight for a cause the answers already suggest, when the shoe makes it likelier."""
+
+    add: Annotated[int, Field(ge=1, le=3)]
+    """Added to the cause's weight; gear only nudges, so it stays small."""
+
+
+class FixVariant(GearConditional):
+    """A fix reworded for the runner's shoe: its text `fix.<id>` has a `{shoe}` placeholder."""
+
+    id: Identifier
+    """Unique among all fix and variant ids."""
+
+
 class Cause(StrictModel):
     """A likely cause the result can name: `cause.<id>.name` and `cause.<id>.why`."""
 
@@ -131,6 +164,9 @@ class Cause(StrictModel):
     """Unique cause id."""
     fixes: tuple[Identifier, ...] = Field(min_length=1, max_length=2)
     """Fix ids offered with this cause, best first."""
+    gear_weights: tuple[GearWeight, ...] = ()
+    """Nudges from the runner's default shoe; they apply only when the answers suggest the cause,
+    and never touch the tier."""
 
 
 class Fix(StrictModel):
@@ -138,6 +174,9 @@ class Fix(StrictModel):
 
     id: Identifier
     """Unique fix id."""
+    variants: tuple[FixVariant, ...] = ()
+    """Versions fitted to the runner's default shoe; the matching one with the most conditions
+    replaces the general text (the first listed wins a tie)."""
 
 
 class Causes(StrictModel):
@@ -151,6 +190,26 @@ class Causes(StrictModel):
     """All fixes."""
 
 
+class GearSetting(StrictModel):
+    """One question about a shoe; its texts are `gear_setting.<id>.*` and `gear_option.<id>.*`."""
+
+    id: SettingId
+    """Unique setting id, stored with the runner's answer."""
+    options: tuple[Identifier, ...] = Field(min_length=2, max_length=8)
+    """The answers, in display order; "Not sure" is added by the bot and stores nothing."""
+    columns: Annotated[int, Field(ge=1, le=3)] = 1
+    """How many option buttons share a keyboard row."""
+
+
+class Gear(StrictModel):
+    """`knowledge/gear.yaml`: what the bot asks about each of a runner's shoes, in order."""
+
+    schema_version: Literal[1]
+    """Version of this file's format."""
+    settings: tuple[GearSetting, ...] = Field(min_length=1)
+    """The settings, in the order a new shoe is asked about them."""
+
+
 class PathExpectation(StrictModel):
     """What a path test expects at the end of its answers."""
 
@@ -160,6 +219,8 @@ class PathExpectation(StrictModel):
     """The stop outcome, or None for an assessed result."""
     causes: tuple[Identifier, ...] | None = None
     """The causes in display order; None leaves them unchecked."""
+    fixes: tuple[Identifier, ...] | None = None
+    """Every fix shown, cause by cause, as fix or variant ids; None leaves them unchecked."""
 
 
 class PathTest(StrictModel):
@@ -167,6 +228,8 @@ class PathTest(StrictModel):
 
     name: str
     """What the path represents, for failure messages."""
+    gear: dict[SettingId, Identifier] = Field(default_factory=dict)
+    """The runner's default shoe as setting → option; empty means the runner has no shoe."""
     answers: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")], ...]
     """`node.answer` steps from the root, in order."""
     expect: PathExpectation

@@ -1,4 +1,4 @@
-"""The tables: runners, triage sessions in progress, and the symptom reports they produce."""
+"""The tables: runners, triage sessions, symptom reports, shoes, and awaited typed answers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -27,6 +29,10 @@ TRIAGE_STATUSES = ("open", "finished", "cancelled", "abandoned")
 """Lifecycle of a triage session: only `open` sessions accept answers."""
 TIERS = ("emergency", "urgent", "see_doctor", "self_care")
 """The tiers a symptom report can carry (mirrors `bot.content.models.Tier`)."""
+SHOE_NAME_LENGTH = 40
+"""The longest shoe name, in characters."""
+PENDING_KINDS = ("add_shoe", "rename_shoe")
+"""What a runner's next typed text is taken as: a new shoe's name, or a shoe's new name."""
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -92,3 +98,51 @@ class SymptomReport(Base):
     answers: Mapped[list[list[str]]] = mapped_column(JsonColumn)
     """The answered steps as `[node id, answer id]` pairs."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Shoe(Base):
+    """A pair of shoes a runner runs in, with how it fits and is laced, socks and insoles."""
+
+    __tablename__ = "shoes"
+    __table_args__ = (
+        UniqueConstraint("user_id", "name"),
+        Index(
+            "uq_shoes_user_id_default",
+            "user_id",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(SHOE_NAME_LENGTH))
+    """The runner's own name for the pair, as typed (trimmed)."""
+    is_default: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """The pair check results refer to; at most one per runner (a partial unique index)."""
+    settings: Mapped[dict[str, str]] = mapped_column(JsonColumn)
+    """Setting id → option id from `knowledge/gear.yaml`; unanswered settings are absent."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PendingInput(Base):
+    """The one typed answer the bot is waiting for from a runner, such as a shoe's name."""
+
+    __tablename__ = "pending_inputs"
+    __table_args__ = (CheckConstraint(_one_of("kind", PENDING_KINDS), name="kind"),)
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    shoe_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("shoes.id", ondelete="CASCADE"), index=True
+    )
+    """The shoe being renamed; None for a new shoe."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When the bot asked; an answer typed long after is not taken as the name."""

@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import SymptomReport, TriageSession, User
+from bot.db.models import PendingInput, Shoe, SymptomReport, TriageSession, User
 
 
 class UserRepo:
@@ -113,3 +113,78 @@ class ReportRepo:
             .order_by(SymptomReport.created_at, SymptomReport.id)
         )
         return list(result)
+
+
+class ShoeRepo:
+    """Runners' shoes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def for_user(self, user_id: int) -> list[Shoe]:
+        """Return a runner's shoes, oldest first."""
+        result = await self._session.scalars(
+            select(Shoe).where(Shoe.user_id == user_id).order_by(Shoe.id)
+        )
+        return list(result)
+
+    async def get(self, user_id: int, shoe_id: int) -> Shoe | None:
+        """Return one of the runner's shoes; None if it is gone or someone else's."""
+        shoe = await self._session.get(Shoe, shoe_id)
+        return shoe if shoe is not None and shoe.user_id == user_id else None
+
+    async def default_for(self, user_id: int) -> Shoe | None:
+        """Return the runner's default shoe, if they have one."""
+        result = await self._session.scalars(
+            select(Shoe).where(Shoe.user_id == user_id, Shoe.is_default)
+        )
+        return result.first()
+
+    async def add(self, shoe: Shoe) -> Shoe:
+        """Insert a shoe and return it with its id."""
+        self._session.add(shoe)
+        await self._session.flush()
+        return shoe
+
+    async def make_default(self, shoes: list[Shoe], chosen: Shoe) -> None:
+        """Make `chosen` the only default among a runner's `shoes`."""
+        for shoe in shoes:
+            if shoe.is_default and shoe is not chosen:
+                shoe.is_default = False
+        # The old default is cleared first: one default per runner is a unique index, and a
+        # flush may write the rows in any order.
+        await self._session.flush()
+        chosen.is_default = True
+
+    async def delete(self, shoe: Shoe) -> None:
+        """Delete a shoe (a pending rename of it goes with it)."""
+        await self._session.delete(shoe)
+        await self._session.flush()
+
+
+class PendingInputRepo:
+    """The typed answer the bot is waiting for, one per runner at most."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> PendingInput | None:
+        """Return what the runner's next typed text is taken as, if anything."""
+        return await self._session.get(PendingInput, user_id)
+
+    async def wait_for(self, user_id: int, kind: str, shoe_id: int | None, now: datetime) -> None:
+        """Wait for the runner's next typed text as `kind`, replacing what was awaited."""
+        pending = await self.get(user_id)
+        if pending is None:
+            self._session.add(
+                PendingInput(user_id=user_id, kind=kind, shoe_id=shoe_id, created_at=now)
+            )
+            return
+        pending.kind, pending.shoe_id, pending.created_at = kind, shoe_id, now
+
+    async def clear(self, user_id: int) -> bool:
+        """Stop waiting for the runner's typed text; return False if nothing was awaited."""
+        result = await self._session.execute(
+            delete(PendingInput).where(PendingInput.user_id == user_id)
+        )
+        return bool(cast("CursorResult[Any]", result).rowcount)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.repositories import ReportRepo, TriageRepo, UserRepo
+from bot.db.repositories import PendingInputRepo, ReportRepo, ShoeRepo, TriageRepo, UserRepo
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,8 @@ class Repositories:
     users: UserRepo
     triage: TriageRepo
     reports: ReportRepo
+    shoes: ShoeRepo
+    pending: PendingInputRepo
 
 
 @asynccontextmanager
@@ -26,4 +28,10 @@ async def unit_of_work(
 ) -> AsyncIterator[Repositories]:
     """Open a transaction; commit when the block succeeds, roll back when it raises."""
     async with sessionmaker() as session, session.begin():
-        yield Repositories(UserRepo(session), TriageRepo(session), ReportRepo(session))
+        yield Repositories(
+            UserRepo(session),
+            TriageRepo(session),
+            ReportRepo(session),
+            ShoeRepo(session),
+            PendingInputRepo(session),
+        )

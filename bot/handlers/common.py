@@ -8,8 +8,8 @@ from bot.context import Context
 from bot.db.uow import unit_of_work
 from bot.handlers.replies import answer, reply_with, send, telegram_texts, texts_for
 from bot.handlers.triage import start_triage
-from bot.services import triage
-from bot.ui import screens
+from bot.services import gear, triage
+from bot.ui import gear_screens, screens
 
 DEEP_LINK_TRIAGE = "triage"
 """`t.me/<bot>?start=triage` opens the check straight away."""
@@ -41,15 +41,21 @@ async def privacy(update: Update, context: Context) -> None:
 
 
 async def cancel(update: Update, context: Context) -> None:
-    """Stop the runner's unfinished triage, if there is one."""
+    """Stop waiting for a shoe name if the bot is; else stop the runner's unfinished triage."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
     data = context.bot_data
     async with unit_of_work(data.sessionmaker) as repos:
-        cancelled = await triage.cancel(repos, user.id, data.clock.now())
+        # A naming still awaited is newer than any open triage: starting one stops it.
+        stopped_naming = await gear.stop_naming(repos, user.id)
+        cancelled = not stopped_naming and await triage.cancel(repos, user.id, data.clock.now())
         t = await texts_for(repos, context, update)
-    await send(message, screens.Screen(t("cancel.done" if cancelled else "cancel.nothing")))
+    if stopped_naming:
+        key = "gear_flow.naming_stopped"
+    else:
+        key = "cancel.done" if cancelled else "cancel.nothing"
+    await send(message, screens.Screen(t(key)))
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -62,14 +68,22 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def free_text(update: Update, context: Context) -> None:
-    """Answer typed text: repeat the open question, or point to the commands."""
+    """Answer typed text: a shoe name the bot asked for, else repeat the open question."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
     data = context.bot_data
     async with unit_of_work(data.sessionmaker) as repos:
-        open_triage = await triage.current(repos, data.triage, user.id)
+        named = await gear.receive_name(
+            repos, data.knowledge.gear, user.id, message.text or "", data.clock.now()
+        )
+        open_triage = None
+        if named is None:
+            open_triage = await triage.current(repos, data.triage, user.id)
         t = await texts_for(repos, context, update)
+    if named is not None:
+        await send(message, gear_screens.typed_reply(t, data.knowledge.gear, named))
+        return
     if open_triage is None:
         await send(message, screens.Screen(t("fallback.free_text")))
         return

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from bot.db.models import SymptomReport, TriageSession
 from bot.db.uow import Repositories
+from bot.services import gear
 from bot.services.triage_engine import InvalidPathError, Question, Result, Step, TriageEngine
 
 
@@ -23,6 +24,10 @@ class TriageView:
     session_id: int
     view: Question | Result
     restarted: bool = False
+    shoe_name: str | None = None
+    """The runner's default shoe that the result's fixes were fitted to, if any."""
+    invite_to_gear: bool = False
+    """True when the result's causes concern gear and the runner has not added a shoe yet."""
 
 
 class StaleReason(StrEnum):
@@ -51,9 +56,10 @@ async def start(
     language_code: str | None,
     now: datetime,
 ) -> TriageView:
-    """Open a new triage for the runner, abandoning any unfinished one."""
+    """Open a new triage for the runner, abandoning any unfinished one (and a shoe naming)."""
     await repos.users.seen(user_id, language_code, now)
     await repos.triage.close_open(user_id, "abandoned", now)
+    await gear.stop_naming(repos, user_id)
     triage = await repos.triage.add(
         TriageSession(user_id=user_id, status="open", path=[], created_at=now, updated_at=now)
     )
@@ -91,6 +97,12 @@ async def answer(
         return Stale(StaleReason.UNKNOWN)
     triage = loaded.triage
     _save_path(triage, path, now)
+    shoe: gear.DefaultShoe | None = None
+    if isinstance(view, Result) and view.stop is None:
+        # Only a finished assessment reads the runner's shoe, never a red-flag stop.
+        shoe = await gear.default_shoe(repos, user_id)
+        if shoe is not None:
+            view = engine.walk(path, shoe.settings)
     if isinstance(view, Result):
         triage.status = "finished"
         repos.reports.add(
@@ -105,6 +117,12 @@ async def answer(
                 answers=triage.path,
                 created_at=now,
             )
+        )
+        return TriageView(
+            triage.id,
+            view,
+            shoe_name=None if shoe is None else shoe.name,
+            invite_to_gear=shoe is None and view.gear_matters,
         )
     return TriageView(triage.id, view)
 

@@ -4,19 +4,25 @@ A walk's whole state is its path, the list of `(node id, answer id)` steps taken
 root; replaying the path yields the next question or the result. Red flags stop the walk at
 once; otherwise the result's tier is the most urgent floor any answer raised, and its causes
 are the heaviest ones the answers suggested.
+
+The runner's default shoe, when given, is fitted in last: it may add a little weight to causes
+the answers already suggest, and picks each fix's wording for that shoe. It is never read
+for the tier, the reasons or a red-flag stop.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.content.loader import RESULT, Knowledge
-from bot.content.models import Answer, Tier
+from bot.content.models import Answer, FixVariant, Tier
 
 Step = tuple[str, str]
 """One answered question: `(node id, answer id)`."""
+GearSettings = Mapping[str, str]
+"""A shoe's answered settings, setting id → option id; unanswered settings are absent."""
 
 
 class InvalidPathError(ValueError):
@@ -47,6 +53,10 @@ class Result:
     causes: tuple[str, ...]
     reasons: tuple[str, ...]
     red_flag: bool
+    fixes: tuple[tuple[str, ...], ...]
+    """The fixes of each cause, in the causes' order: fix ids, or variants fitted to the shoe."""
+    gear_matters: bool
+    """True when a cause shown is one the runner's shoes, lacing or socks bear on."""
 
 
 class TriageEngine:
@@ -59,8 +69,11 @@ class TriageEngine:
         """Return the first question: the red-flag screen."""
         return self._question(self._knowledge.tree.root, 0)
 
-    def walk(self, path: Sequence[Step]) -> Question | Result:
-        """Replay `path` from the root; return the next question or the result."""
+    def walk(self, path: Sequence[Step], gear: GearSettings | None = None) -> Question | Result:
+        """Replay `path` from the root; return the next question or the result.
+
+        `gear` is the runner's default shoe: it fits the result's causes and fixes to it.
+        """
         node_id = self._knowledge.tree.root
         answers: list[Answer] = []
         for index, (step_node, answer_id) in enumerate(path):
@@ -72,7 +85,7 @@ class TriageEngine:
             if answer.stop is not None or answer.next == RESULT:
                 if not is_last:
                     raise InvalidPathError(f"the walk ended at step {index} but the path goes on")
-                return self._result(answers)
+                return self._result(answers, gear or {})
             assert answer.next is not None  # the schema guarantees next or stop
             node_id = answer.next
         return self._question(node_id, len(path))
@@ -103,11 +116,13 @@ class TriageEngine:
                 return answer
         raise InvalidPathError(f"{node_id} has no answer {answer_id}")
 
-    def _result(self, answers: Sequence[Answer]) -> Result:
+    def _result(self, answers: Sequence[Answer], gear: GearSettings) -> Result:
         last = answers[-1]
         if last.stop is not None:
+            # A stop is decided by the answer alone: gear plays no part in it.
             stop = self._knowledge.stops[last.stop]
-            return Result(stop.tier, stop.id, stop.causes, (), last.red_flag)
+            fixes = self._fixes(stop.causes, {})
+            return Result(stop.tier, stop.id, stop.causes, (), last.red_flag, fixes, False)
         tier = Tier.SELF_CARE
         for answer in answers:
             if answer.at_least is not None and answer.at_least.tier.rank > tier.rank:
@@ -119,13 +134,41 @@ class TriageEngine:
                 if a.at_least is not None and a.at_least.tier is tier
             )
         )
-        return Result(tier, None, self._likely_causes(answers), reasons, red_flag=False)
+        causes = self._likely_causes(answers, gear)
+        return Result(
+            tier,
+            None,
+            causes,
+            reasons,
+            red_flag=False,
+            fixes=self._fixes(causes, gear),
+            gear_matters=not self._knowledge.gear_causes.isdisjoint(causes),
+        )
 
-    def _likely_causes(self, answers: Sequence[Answer]) -> tuple[str, ...]:
+    def _likely_causes(self, answers: Sequence[Answer], gear: GearSettings) -> tuple[str, ...]:
         weights: Counter[str] = Counter()
         for answer in answers:
             weights.update(answer.suggests)
+        causes = self._knowledge.causes
+        for cause_id in list(weights):  # only causes the answers suggest: gear adds none
+            for nudge in causes[cause_id].gear_weights:
+                if nudge.matches(gear):
+                    weights[cause_id] += nudge.add
         rank = self._knowledge.cause_rank
         ranked = sorted(weights, key=lambda cause: (-weights[cause], rank[cause]))
         tree = self._knowledge.tree
         return tuple(ranked[: tree.max_causes]) or tree.fallback_causes[: tree.max_causes]
+
+    def _fixes(self, causes: Sequence[str], gear: GearSettings) -> tuple[tuple[str, ...], ...]:
+        return tuple(
+            tuple(self._fitted_fix(fix_id, gear) for fix_id in self._knowledge.causes[c].fixes)
+            for c in causes
+        )
+
+    def _fitted_fix(self, fix_id: str, gear: GearSettings) -> str:
+        """Return the variant of a fix with the most conditions the shoe meets, else the fix."""
+        best: FixVariant | None = None
+        for variant in self._knowledge.fixes[fix_id].variants:
+            if variant.matches(gear) and (best is None or len(variant.when) > len(best.when)):
+                best = variant
+        return fix_id if best is None else best.id

@@ -83,7 +83,8 @@ def delete_confirmation(t: Texts) -> Screen:
 def triage_screen(t: Texts, knowledge: Knowledge, triage: TriageView) -> Screen:
     """Return the screen for a triage session: its current question or its result."""
     if isinstance(triage.view, Result):
-        return Screen(result_text(t, knowledge, triage.view))
+        text = result_text(t, knowledge, triage.view, triage.shoe_name, triage.invite_to_gear)
+        return Screen(text)
     return _question_screen(t, triage.session_id, triage.view, triage.restarted)
 
 
@@ -116,8 +117,18 @@ def _question_screen(t: Texts, session_id: int, question: Question, restarted: b
     return Screen("\n\n".join(parts), InlineKeyboardMarkup([*rows, navigation]))
 
 
-def result_text(t: Texts, knowledge: Knowledge, result: Result) -> str:
-    """Return a finished triage: tier, instruction, why, likely causes and fixes, disclaimer."""
+def result_text(
+    t: Texts,
+    knowledge: Knowledge,
+    result: Result,
+    shoe_name: str | None = None,
+    invite_to_gear: bool = False,
+) -> str:
+    """Return a finished triage: tier, instruction, why, likely causes and fixes, disclaimer.
+
+    `shoe_name` is the default shoe the fixes were fitted to; `invite_to_gear` adds a line
+    pointing to /gear for a runner who has no shoe yet.
+    """
     # What to do comes first: for an emergency that line must be the first one read.
     parts = [t(keys.tier_heading(result.tier)), t(keys.tier_instruction(result.tier))]
     if result.stop is not None:
@@ -127,19 +138,30 @@ def result_text(t: Texts, knowledge: Knowledge, result: Result) -> str:
         parts.append(f"<b>{t('triage_flow.reasons_heading')}</b>\n{reasons}")
     if result.causes:
         causes = "\n\n".join(
-            _cause(t, knowledge, number, cause_id)
-            for number, cause_id in enumerate(result.causes, start=1)
+            _cause(t, knowledge, number, cause_id, fixes, shoe_name)
+            for number, (cause_id, fixes) in enumerate(
+                zip(result.causes, result.fixes, strict=True), start=1
+            )
         )
         parts.append(f"<b>{t('triage_flow.causes_heading')}</b>\n\n{causes}")
     parts.append(f"<i>{t('disclaimer.not_diagnosis')}</i>")
+    if invite_to_gear:
+        parts.append(t("triage_flow.gear_invite"))
     parts.append(t("triage_flow.again"))
     return "\n\n".join(parts)
 
 
-def _cause(t: Texts, knowledge: Knowledge, number: int, cause_id: str) -> str:
+def _cause(
+    t: Texts,
+    knowledge: Knowledge,
+    number: int,
+    cause_id: str,
+    fix_ids: Sequence[str],
+    shoe_name: str | None,
+) -> str:
     fixes = "\n".join(
-        t.markup("triage_flow.fix", fix=t(keys.fix(fix_id)))
-        for fix_id in knowledge.causes[cause_id].fixes
+        t.markup("triage_flow.fix", fix=_fix(t, knowledge, fix_id, shoe_name))
+        for fix_id in fix_ids
     )
     return t.markup(
         "triage_flow.cause",
@@ -148,6 +170,14 @@ def _cause(t: Texts, knowledge: Knowledge, number: int, cause_id: str) -> str:
         why=t(keys.cause_why(cause_id)),
         fixes=fixes,
     )
+
+
+def _fix(t: Texts, knowledge: Knowledge, fix_id: str, shoe_name: str | None) -> str:
+    # A variant exists only in a result fitted to a shoe, so its name is known; the name is
+    # the runner's own text and is escaped like every placeholder value.
+    if fix_id in knowledge.fix_variants and shoe_name is not None:
+        return t(keys.fix(fix_id), shoe=shoe_name)
+    return t(keys.fix(fix_id))
 
 
 def _rows(

@@ -1,6 +1,6 @@
 """The playground page in headless Chromium: a person chatting with the real bot.
 
-Screenshots of each step land in build/screenshots/ (01-start.png ... 05-clock.png).
+Screenshots of each step land in build/screenshots/ (01-start.png ... 08-gear-result.png).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ async def test_a_runner_tries_the_bot_in_the_browser(page: Page) -> None:
     await page.get_by_test_id("menu-button").click()
     menu = page.get_by_test_id("command-menu")
     await expect(menu).to_be_visible()
-    await expect(menu.get_by_test_id("command-item")).to_have_count(7)
+    await expect(menu.get_by_test_id("command-item")).to_have_count(8)
     await expect(menu).to_contain_text("Check your numb or tingling feet")
     await menu.locator('[data-command="help"]').click()
     await expect(menu).to_be_hidden()
@@ -155,6 +155,53 @@ async def test_a_runner_tries_the_bot_in_the_browser(page: Page) -> None:
     assert after is not None
     assert after[:10] > before[:10], "the next day"
     await screenshot(page, "05-clock.png")
+
+
+SHOE = {
+    "fit": "snug",
+    "lacing": "criss_cross",
+    "lacing_tightness": "firm",
+    "socks": "thick",
+    "insoles": "stock",
+}
+"""A shoe set up button by button: snug, criss-cross laced firm, thick socks."""
+
+
+async def test_a_runner_sets_up_a_shoe_and_the_fixes_fit_it(page: Page) -> None:
+    # /gear invites the runner to add a shoe; the name is typed, like in Telegram.
+    await send(page, "/gear")
+    await expect(bot_messages(page).last).to_contain_text("Tell me about the shoes you run in")
+    await bot_messages(page).last.get_by_test_id("inline-button").click()
+    await expect(bot_messages(page).last).to_contain_text("Send me a name for it")
+    await send(page, "Pegasus 40")
+    set_up = bot_messages(page).last
+    await expect(set_up).to_contain_text("Added Pegasus 40 as your default shoe")
+
+    # Every question by buttons, in one message edited in place, ending on the shoe's card.
+    for number, (setting, option) in enumerate(SHOE.items(), start=1):
+        await expect(set_up).to_contain_text(f"question {number} of {len(SHOE)}")
+        button = set_up.locator(
+            f'[data-testid="inline-button"][data-callback-data$=":{setting}:w:{option}"]'
+        )
+        await button.click()
+        await expect(button).to_have_count(0)
+    await expect(set_up).to_contain_text("Your default shoe. Check results refer to it.")
+    await expect(set_up).to_contain_text("Tightness: Firm")
+    await expect(set_up).to_contain_text("Socks: Thick or cushioned")
+    await expect(set_up.get_by_test_id("edited-marker")).to_have_text("edited")
+    await set_up.evaluate("message => message.scrollIntoView({block: 'start'})")
+    await screenshot(page, "07-gear-shoe.png")
+
+    # A check about the top of the foot now gives fixes for this very shoe.
+    await send(page, "/triage")
+    await expect(bot_messages(page).last).to_contain_text("Tap the one that fits")
+    for step, answer_id in enumerate(SELF_CARE_PATH):
+        await answer(page, step, answer_id)
+    result = bot_messages(page).last
+    await expect(result).to_contain_text("Try window lacing over the sore spot on your Pegasus 40")
+    await expect(result.locator("b", has_text="Pegasus 40").first).to_be_visible()
+    await result.evaluate("message => message.scrollIntoView({block: 'start'})")
+    await screenshot(page, "08-gear-result.png")
 
 
 async def test_an_alert_answer_opens_a_modal(page: Page) -> None:

@@ -7,10 +7,11 @@ copies into `tmp_path` to prove the loader rejects them with a precise message.
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,16 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.content import keys
 from bot.content.catalog import Texts, placeholders
 from bot.content.keys import COMMANDS, UI_TEXTS
 from bot.content.loader import RESULT, UNSURE, Knowledge, KnowledgeError, load_knowledge
 from bot.content.loader import load_path_tests as load_paths_file
 from bot.content.models import Node, PathTest, Tier
-from bot.services.triage_engine import Question, Result, TriageEngine
+from bot.content.paths import gear_problems
+from bot.services.triage_engine import GearSettings, Question, Result, TriageEngine
 from bot.telegram_html import html_problem, parse_html
+from bot.ui import callback_data
 
 KNOWLEDGE_DIR = Path("knowledge")
 
@@ -40,8 +44,22 @@ UI_BUTTONS = (
     "triage_flow.back",
     "triage_flow.cancel",
     "settings.language_auto",
+    *(key for key in UI_TEXTS if key.startswith("gear_flow.button_")),
 )
-TOASTS = ("triage_flow.finished", "triage_flow.invalid_button", "triage_flow.already_noted")
+TOASTS = (
+    "triage_flow.finished",
+    "triage_flow.invalid_button",
+    "triage_flow.already_noted",
+    "gear_flow.limit_reached",
+    "gear_flow.naming_stopped",
+    "gear_flow.made_default",
+    "gear_flow.deleted",
+    "gear_flow.deleted_new_default",
+    "gear_flow.shoe_gone",
+    "gear_flow.invalid_button",
+)
+LONGEST_NAME = "W" * 40
+"""The widest shoe name a runner can give, for length checks."""
 # Causes a self-care result may name: pressure from gear, swelling and cold.
 SELF_CARE_CAUSES = frozenset(
     {"toe_box", "lace_pressure", "tight_socks", "swelling", "cold_feet", "foot_shape"}
@@ -83,12 +101,25 @@ def _path_tests() -> tuple[PathTest, ...]:
     return load_paths_file(KNOWLEDGE_DIR).paths
 
 
+def _gear_profiles(knowledge: Knowledge) -> Iterator[dict[str, str]]:
+    """Yield every single gear answer, every pair of answers, and some whole shoes."""
+    answers = [(s.id, o) for s in knowledge.gear.values() for o in s.options]
+    for setting, option in answers:
+        yield {setting: option}
+    for (first, a), (second, b) in itertools.combinations(answers, 2):
+        if first != second:
+            yield {first: a, second: b}
+    rng = random.Random(20261123)
+    for _ in range(200):
+        yield {s.id: rng.choice(s.options) for s in knowledge.gear.values()}
+
+
 def _steps(answers: tuple[str, ...]) -> list[Step]:
     return [(node, answer) for node, answer in (s.split(".") for s in answers)]
 
 
-def _finish(engine: TriageEngine, path: list[Step]) -> Result:
-    view = engine.walk(path)
+def _finish(engine: TriageEngine, path: list[Step], gear: GearSettings | None = None) -> Result:
+    view = engine.walk(path, gear)
     assert isinstance(view, Result), f"{path} ends at a question, not a result"
     return view
 
@@ -182,23 +213,133 @@ def test_real_knowledge_loads(knowledge: Knowledge) -> None:
 
 
 @pytest.mark.parametrize("path_test", _path_tests(), ids=lambda p: p.name)
-def test_path(engine: TriageEngine, path_test: PathTest) -> None:
-    result = _finish(engine, _steps(path_test.answers))
+def test_path(knowledge: Knowledge, engine: TriageEngine, path_test: PathTest) -> None:
+    assert gear_problems(knowledge, path_test) == []
+    result = _finish(engine, _steps(path_test.answers), path_test.gear)
     assert result.tier is path_test.expect.tier
     assert result.stop == path_test.expect.stop
     assert path_test.expect.causes is not None, "every path states its causes"
     assert result.causes == path_test.expect.causes
+    if path_test.gear:
+        assert path_test.expect.fixes is not None, "every path with gear states its fixes"
+        assert tuple(f for fixes in result.fixes for f in fixes) == path_test.expect.fixes
 
 
-def test_paths_cover_every_stop_tier_and_cause(knowledge: Knowledge, engine: TriageEngine) -> None:
-    results = [_finish(engine, _steps(p.answers)) for p in _path_tests()]
+def test_paths_cover_every_stop_tier_cause_and_variant(
+    knowledge: Knowledge, engine: TriageEngine
+) -> None:
+    results = [_finish(engine, _steps(p.answers), p.gear) for p in _path_tests()]
     assert {r.stop for r in results if r.stop} == set(knowledge.stops)
     assert {r.tier for r in results} == set(Tier)
     assert {c for r in results for c in r.causes} == set(knowledge.causes)
+    shown = {f for r in results for fixes in r.fixes for f in fixes}
+    assert knowledge.fix_variants <= shown
 
 
 def test_path_count_is_in_range() -> None:
-    assert 25 <= len(_path_tests()) <= 40
+    without_gear = [p for p in _path_tests() if not p.gear]
+    with_gear = [p for p in _path_tests() if p.gear]
+    assert 25 <= len(without_gear) <= 40
+    assert 10 <= len(with_gear) <= 20
+
+
+def test_every_path_with_gear_repeats_a_path_without() -> None:
+    """Gear paths reuse the answers of a plain path, so the two results can be compared."""
+    plain = {p.answers: p for p in _path_tests() if not p.gear}
+    for path in _path_tests():
+        if path.gear:
+            assert path.answers in plain, path.name
+            assert path.expect.tier is plain[path.answers].expect.tier, path.name
+            assert path.expect.stop == plain[path.answers].expect.stop, path.name
+
+
+# ── Gear fits causes and fixes, and never touches the tier or a red flag ─────
+
+
+@pytest.mark.parametrize("path_test", _path_tests(), ids=lambda p: p.name)
+def test_gear_never_changes_tier_stop_red_flag_or_reasons(
+    knowledge: Knowledge, engine: TriageEngine, path_test: PathTest
+) -> None:
+    path = _steps(path_test.answers)
+    plain = _finish(engine, path)
+    suggested = _suggested_causes(knowledge, path) or set(knowledge.tree.fallback_causes)
+    for gear in _gear_profiles(knowledge):
+        fitted = _finish(engine, path, gear)
+        where = f"{path_test.name} with {gear}"
+        assert fitted.tier is plain.tier, where
+        assert fitted.stop == plain.stop, where
+        assert fitted.red_flag == plain.red_flag, where
+        assert fitted.reasons == plain.reasons, where
+        assert set(fitted.causes) <= suggested, f"gear added a cause: {where}"
+        if plain.stop is not None:
+            assert fitted == plain, where
+
+
+@pytest.mark.parametrize("strategy", ["shortest", "random"])
+def test_every_red_flag_stops_at_an_emergency_whatever_the_gear(
+    knowledge: Knowledge, engine: TriageEngine, strategy: str
+) -> None:
+    rng = random.Random(20261123)
+    profiles = list(_gear_profiles(knowledge))
+    checked = 0
+    for node in _red_flag_nodes(knowledge):
+        if strategy == "shortest":
+            prefix = _shortest_path(knowledge, node.id)
+        else:
+            prefix = _path_to(knowledge, node.id, rng.choice)
+        for answer in (a for a in node.answers if a.red_flag):
+            for gear in rng.sample(profiles, 25):
+                result = _finish(engine, [*prefix, (node.id, answer.id)], gear)
+                assert result.tier is Tier.EMERGENCY, (node.id, answer.id, gear)
+                assert result.stop == answer.stop
+                assert result.red_flag
+                assert result.causes == ()
+                assert result.fixes == ()
+                checked += 1
+    assert checked > 0
+
+
+def test_without_gear_results_are_exactly_as_before(
+    knowledge: Knowledge, engine: TriageEngine
+) -> None:
+    """No shoe, or a shoe with nothing set: the general fixes, the causes as the answers say."""
+    for path_test in _path_tests():
+        path = _steps(path_test.answers)
+        plain = _finish(engine, path)
+        assert _finish(engine, path, {}) == plain
+        assert plain.fixes == tuple(knowledge.causes[c].fixes for c in plain.causes)
+        assert not set(knowledge.fix_variants) & {f for fs in plain.fixes for f in fs}
+
+
+def test_gear_settings_the_content_no_longer_has_are_ignored(
+    knowledge: Knowledge, engine: TriageEngine
+) -> None:
+    path = _steps(next(p for p in _path_tests() if p.name.startswith("classic")).answers)
+    stale = {"fit": "gone_option", "retired_setting": "x"}
+    assert _finish(engine, path, stale) == _finish(engine, path)
+
+
+def test_the_most_specific_variant_wins(knowledge: Knowledge, engine: TriageEngine) -> None:
+    classic = _steps(
+        next(p for p in _path_tests() if p.name.startswith("classic self-care")).answers
+    )
+    snug_only = _finish(engine, classic, {"fit": "snug"})
+    snug_thick = _finish(engine, classic, {"fit": "snug", "socks": "thick"})
+    assert snug_only.fixes[0][0] == "fix_roomy_tight"
+    assert snug_thick.fixes[0][0] == "fix_roomy_thick_socks"
+
+
+def test_gear_matters_only_for_gear_causes(knowledge: Knowledge, engine: TriageEngine) -> None:
+    for path_test in _path_tests():
+        result = _finish(engine, _steps(path_test.answers))
+        assert result.gear_matters == bool(set(result.causes) & knowledge.gear_causes)
+    assert "sciatica" not in knowledge.gear_causes
+    assert {"toe_box", "lace_pressure", "tight_socks"} <= knowledge.gear_causes
+
+
+def _suggested_causes(knowledge: Knowledge, path: list[Step]) -> set[str]:
+    answers = {(n.id, a.id): a for n in knowledge.tree.nodes for a in n.answers}
+    return {cause for step in path for cause in answers[step].suggests}
 
 
 # ── Red flags always end at an emergency ─────────────────────────────────────
@@ -296,6 +437,13 @@ def test_callback_data_fits_in_64_bytes(knowledge: Knowledge) -> None:
         for answer in node.answers:
             data = f"t1:9999999999:99:{answer.id}"
             assert len(data.encode()) <= 64, data
+    for setting in knowledge.gear.values():
+        for option in setting.options:
+            data = callback_data.gear_set(999_999_999_999, setting.id, True, option)
+            assert len(data.encode()) <= 64, data
+            assert callback_data.decode_gear(data) == callback_data.SettingPress(
+                999_999_999_999, setting.id, wizard=True, store=True, option=option
+            )
 
 
 def test_button_labels_are_short_plain_text(knowledge: Knowledge, texts: Texts) -> None:
@@ -304,8 +452,18 @@ def test_button_labels_are_short_plain_text(knowledge: Knowledge, texts: Texts) 
             label = texts(f"triage.{node.id}.{answer.id}")
             assert len(label) <= 30, (node.id, answer.id, label)
             assert not set("<>&{}") & set(label), (node.id, answer.id, label)
+    for setting in knowledge.gear.values():
+        for option in setting.options:
+            label = texts(keys.gear_option(setting.id, option))
+            assert len(label) <= 30, (setting.id, option, label)
+            assert not set("<>&{}") & set(label), (setting.id, option, label)
+        label = texts(keys.gear_label(setting.id))
+        assert len(label) <= 20, setting.id
+        assert not set("<>&{}") & set(label), setting.id
     for key in UI_BUTTONS:
-        label = texts(key, language="Português (Brasil)")
+        label = texts.markup(
+            key, language="Português (Brasil)", name=LONGEST_NAME, setting="Tightness"
+        )
         assert len(label) <= 64, key
         assert not set("<>&") & set(label), key
 
@@ -319,9 +477,13 @@ def test_ui_texts_exist_with_their_placeholders(messages: dict[str, str]) -> Non
         assert placeholders(messages[key]) == names, key
 
 
-def test_data_texts_have_no_placeholders(messages: dict[str, str]) -> None:
+def test_data_texts_have_no_placeholders(knowledge: Knowledge, messages: dict[str, str]) -> None:
+    variants = {keys.fix(v) for v in knowledge.fix_variants}
     for key, text in messages.items():
-        if key not in UI_KEYS:
+        if key in variants:
+            assert placeholders(text) == {"shoe"}, key
+            assert "<b>{shoe}</b>" in text, f"{key}: the shoe's name stands out in bold"
+        elif key not in UI_KEYS:
             assert placeholders(text) == frozenset(), key
 
 
@@ -354,6 +516,8 @@ def test_composed_texts_render_as_valid_telegram_html(knowledge: Knowledge, text
                 fixes=fixes,
             )
         )
+    for variant in knowledge.fix_variants:
+        composed.append(texts(f"fix.{variant}", shoe=DUMMY))
     for text in composed:
         assert html_problem(text) is None, text
         assert len(parse_html(text).text) <= 4096
@@ -365,7 +529,10 @@ def test_commands_and_toasts_are_short_plain_text(texts: Texts) -> None:
         assert 3 <= len(text) <= 60, command
         assert not set("<>&") & set(text), command
     for key in TOASTS:
-        assert len(texts(key)) <= 200, key
+        toast = texts.markup(
+            key, limit="10", name=LONGEST_NAME, default=LONGEST_NAME, language="English"
+        )
+        assert len(toast) <= 200, key
         assert not set("<>&") & set(texts(key)), key
 
 
@@ -430,7 +597,7 @@ def _problems(directory: Path) -> tuple[str, ...]:
 
 def test_an_unchanged_copy_loads(tmp_path: Path) -> None:
     directory = _copy(tmp_path)
-    for name in ("triage.yaml", "outcomes.yaml", "causes.yaml", "locales/en.yaml"):
+    for name in ("triage.yaml", "outcomes.yaml", "causes.yaml", "gear.yaml", "locales/en.yaml"):
         _edit(directory / name, lambda _: None)  # a YAML round trip must not change meaning
     assert load_knowledge(directory).nodes.keys() == _knowledge().nodes.keys()
 
@@ -684,3 +851,151 @@ def test_rejects_unquoted_yes_as_a_key(tmp_path: Path) -> None:
         lambda loc: loc["messages"]["triage"]["q_side"].update({True: "Yes"}),
     )
     assert any("a key must be text; quote it" in p for p in _problems(directory))
+
+
+# ── The loader rejects broken gear content ───────────────────────────────────
+
+
+def _variant(causes: dict[str, Any], fix_id: str, variant_id: str) -> dict[str, Any]:
+    fix = next(f for f in causes["fixes"] if f["id"] == fix_id)
+    return next(v for v in fix["variants"] if v["id"] == variant_id)
+
+
+def test_rejects_a_condition_on_an_unknown_setting_or_option(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def break_conditions(causes: dict[str, Any]) -> None:
+        _variant(causes, "fix_relace", "fix_relace_loosen")["when"] = {"heel_drop": ["low"]}
+        _variant(causes, "fix_socks", "fix_socks_thinner")["when"] = {"socks": ["woolly"]}
+
+    _edit(directory / "causes.yaml", break_conditions)
+    problems = _problems(directory)
+    assert (
+        "causes.yaml: fix fix_relace variant fix_relace_loosen: unknown gear setting heel_drop"
+        in problems
+    )
+    assert (
+        "causes.yaml: fix fix_socks variant fix_socks_thinner: socks has no option woolly in "
+        "gear.yaml" in problems
+    )
+
+
+def test_rejects_a_gear_weight_on_an_unknown_option(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def break_weight(causes: dict[str, Any]) -> None:
+        cause = next(c for c in causes["causes"] if c["id"] == "toe_box")
+        cause["gear_weights"][0]["when"] = {"fit": ["huge"]}
+
+    _edit(directory / "causes.yaml", break_weight)
+    assert "causes.yaml: cause toe_box gear_weights: fit has no option huge in gear.yaml" in (
+        _problems(directory)
+    )
+
+
+def test_rejects_a_gear_weight_that_is_not_a_nudge(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def heavy(causes: dict[str, Any]) -> None:
+        cause = next(c for c in causes["causes"] if c["id"] == "toe_box")
+        cause["gear_weights"][0]["add"] = 9
+
+    _edit(directory / "causes.yaml", heavy)
+    assert any(
+        "gear_weights" in p and "less than or equal to 3" in p for p in _problems(directory)
+    )
+
+
+def test_rejects_a_variant_that_can_never_be_chosen(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def duplicate(causes: dict[str, Any]) -> None:
+        fix = next(f for f in causes["fixes"] if f["id"] == "fix_socks")
+        fix["variants"].append({"id": "fix_socks_again", "when": {"socks": ["thick"]}})
+
+    _edit(directory / "causes.yaml", duplicate)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["fix"].update(fix_socks_again="Thinner socks in {shoe}."),
+    )
+    assert (
+        "causes.yaml: fix fix_socks variant fix_socks_again: same `when` as an earlier variant, "
+        "so it can never be chosen" in _problems(directory)
+    )
+
+
+def test_rejects_a_variant_id_that_clashes_with_a_fix(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "causes.yaml",
+        lambda causes: _variant(causes, "fix_socks", "fix_socks_thinner").update(id="fix_relace"),
+    )
+    assert "causes.yaml: fix fix_relace: defined twice" in _problems(directory)
+
+
+def test_rejects_a_variant_text_without_the_shoe(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["fix"].update(fix_socks_thinner="Try thinner socks."),
+    )
+    assert (
+        "locales/en.yaml: fix.fix_socks_thinner: placeholders must be exactly ['shoe']"
+        in _problems(directory)
+    )
+
+
+def test_rejects_a_placeholder_in_a_general_fix(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["fix"].update(fix_socks="Thinner socks in {shoe}."),
+    )
+    assert "locales/en.yaml: fix.fix_socks: placeholders must be exactly []" in _problems(
+        directory
+    )
+
+
+def test_rejects_a_missing_gear_option_label(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "en.yaml",
+        lambda loc: loc["messages"]["gear_option"]["lacing"].pop("window"),
+    )
+    assert (
+        "locales/en.yaml: gear_option.lacing.window: missing (for gear.yaml setting lacing)"
+        in _problems(directory)
+    )
+
+
+def test_rejects_a_setting_id_too_long_for_callback_data(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory / "gear.yaml", lambda gear: gear["settings"][1].update(id="lacing_in_full_xy"))
+    assert any(
+        p.startswith("gear.yaml: settings[lacing_in_full_xy].id: String should match pattern")
+        for p in _problems(directory)
+    )
+
+
+def test_rejects_a_duplicate_gear_option(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory / "gear.yaml", lambda gear: gear["settings"][0]["options"].append("tight"))
+    assert "gear.yaml: setting fit option tight: defined twice" in _problems(directory)
+
+
+def test_a_path_test_with_unknown_gear_is_reported(knowledge: Knowledge) -> None:
+    path = _path_tests()[0].model_copy(update={"gear": {"fit": "huge", "colour": "red"}})
+    assert gear_problems(knowledge, path) == [
+        f"path {path.name!r}: gear fit has no option huge",
+        f"path {path.name!r}: unknown gear setting colour",
+    ]
+
+
+def test_gear_conditions_match_every_listed_setting(knowledge: Knowledge) -> None:
+    variant = next(
+        v for v in knowledge.fixes["fix_relace"].variants if v.id == "fix_relace_window"
+    )
+    firm_criss_cross: Mapping[str, str] = {"lacing": "criss_cross", "lacing_tightness": "firm"}
+    assert variant.matches(firm_criss_cross)
+    assert not variant.matches({"lacing": "criss_cross"})
+    assert not variant.matches({"lacing": "window", "lacing_tightness": "firm"})

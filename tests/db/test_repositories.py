@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import SymptomReport, TriageSession
-from bot.db.uow import unit_of_work
+from bot.db.models import Shoe, SymptomReport, TriageSession
+from bot.db.uow import Repositories, unit_of_work
 
 NOW = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
 BIG_TELEGRAM_ID = 7_123_456_789  # above 2**31: needs BIGINT
@@ -137,3 +137,153 @@ async def test_deactivate_and_reactivate(
         user = await repos.users.get(5)
         assert user is not None
         assert user.is_active is True
+
+
+def _shoe(user_id: int, name: str, *, default: bool = False, **settings: str) -> Shoe:
+    return Shoe(
+        user_id=user_id,
+        name=name,
+        is_default=default,
+        settings=settings,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+async def _add_shoes(repos: Repositories, user_id: int, *names: str) -> list[Shoe]:
+    await repos.users.seen(user_id, None, NOW)
+    return [
+        await repos.shoes.add(_shoe(user_id, name, default=number == 0))
+        for number, name in enumerate(names)
+    ]
+
+
+async def test_shoes_are_stored_with_their_settings_oldest_first(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        await repos.users.seen(BIG_TELEGRAM_ID, None, NOW)
+        await repos.shoes.add(_shoe(BIG_TELEGRAM_ID, "Pegasus 40", default=True, fit="snug"))
+        await repos.shoes.add(_shoe(BIG_TELEGRAM_ID, "Trail ⛰️", lacing="heel_lock"))
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        stored = await repos.shoes.for_user(BIG_TELEGRAM_ID)
+        default = await repos.shoes.default_for(BIG_TELEGRAM_ID)
+    assert [(s.name, s.settings, s.is_default) for s in stored] == [
+        ("Pegasus 40", {"fit": "snug"}, True),
+        ("Trail ⛰️", {"lacing": "heel_lock"}, False),
+    ]
+    assert default is not None
+    assert default.name == "Pegasus 40"
+    assert stored[0].created_at == NOW
+
+
+async def test_a_shoe_is_found_only_for_its_runner(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        [shoe] = await _add_shoes(repos, 10, "Pegasus 40")
+        await repos.users.seen(11, None, NOW)
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        assert await repos.shoes.get(10, shoe.id) is not None
+        assert await repos.shoes.get(11, shoe.id) is None
+        assert await repos.shoes.get(10, shoe.id + 1000) is None
+        assert await repos.shoes.default_for(11) is None
+
+
+async def test_one_default_shoe_per_runner_is_enforced_by_the_database(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        await _add_shoes(repos, 12, "Pegasus 40")
+
+    async def second_default() -> None:
+        async with unit_of_work(rollback_sessionmaker) as repos:
+            await repos.shoes.add(_shoe(12, "Trail shoes", default=True))
+
+    with pytest.raises(IntegrityError):
+        await second_default()
+
+
+async def test_shoe_names_are_unique_per_runner(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        await _add_shoes(repos, 13, "Pegasus 40")
+        await _add_shoes(repos, 14, "Pegasus 40")  # another runner may use the name
+
+    async def same_name() -> None:
+        async with unit_of_work(rollback_sessionmaker) as repos:
+            await repos.shoes.add(_shoe(13, "Pegasus 40"))
+
+    with pytest.raises(IntegrityError):
+        await same_name()
+
+
+@pytest.mark.parametrize("chosen", [0, 2])
+async def test_make_default_moves_the_default_whatever_the_row_order(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession], chosen: int
+) -> None:
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        shoes = await _add_shoes(repos, 15, "A", "B", "C")
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        shoes = await repos.shoes.for_user(15)
+        await repos.shoes.make_default(shoes, shoes[1])
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        shoes = await repos.shoes.for_user(15)
+        await repos.shoes.make_default(shoes, shoes[chosen])
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        flags = [s.is_default for s in await repos.shoes.for_user(15)]
+    assert flags == [number == chosen for number in range(3)]
+
+
+async def test_waiting_for_a_typed_name_is_stored_replaced_and_cleared(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        [shoe] = await _add_shoes(repos, 16, "Pegasus 40")
+        await repos.pending.wait_for(16, "add_shoe", None, NOW)
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        later = NOW + timedelta(minutes=5)
+        await repos.pending.wait_for(16, "rename_shoe", shoe.id, later)
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        pending = await repos.pending.get(16)
+        assert pending is not None
+        assert (pending.kind, pending.shoe_id, pending.created_at) == (
+            "rename_shoe",
+            shoe.id,
+            NOW + timedelta(minutes=5),
+        )
+        assert await repos.pending.clear(16) is True
+        assert await repos.pending.clear(16) is False
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        assert await repos.pending.get(16) is None
+
+
+async def test_deleting_a_shoe_drops_its_pending_rename(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        [shoe] = await _add_shoes(repos, 17, "Pegasus 40")
+        await repos.pending.wait_for(17, "rename_shoe", shoe.id, NOW)
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        stored = await repos.shoes.get(17, shoe.id)
+        assert stored is not None
+        await repos.shoes.delete(stored)
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        assert await repos.shoes.for_user(17) == []
+        assert await repos.pending.get(17) is None
+
+
+async def test_deleting_a_user_deletes_their_shoes_and_pending_input(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        await _add_shoes(repos, 18, "Pegasus 40", "Trail shoes")
+        await _add_shoes(repos, 19, "Kept")
+        await repos.pending.wait_for(18, "add_shoe", None, NOW)
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        assert await repos.users.delete(18) is True
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        assert await repos.shoes.for_user(18) == []
+        assert await repos.pending.get(18) is None
+        assert [s.name for s in await repos.shoes.for_user(19)] == ["Kept"]

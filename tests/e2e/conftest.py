@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from telegram import Update
 from bot.app import BotApplication, build_app
 from bot.config import Settings
 from bot.content.loader import Knowledge
-from bot.db.models import SymptomReport, TriageSession, User
+from bot.db.models import PendingInput, Shoe, SymptomReport, TriageSession, User
 from bot.localapi import ChatMessage, LocalBotApi, LocalRequest
 from tests.conftest import TEST_TOKEN, FakeClock
 
@@ -54,6 +54,26 @@ class Runner:
                 await self.press_data(data, message.message_id)
                 return
         raise AssertionError(f"no triage button {action!r} in {self.api.buttons(message)}")
+
+    async def choose_gear(self, setting: str, option: str | None) -> None:
+        """Press the /gear button storing `option` (None: "Not sure") for `setting`."""
+        message = self.keyboard_message
+        wanted = f":{setting}:", f":{option or '-'}"
+        for _, data in self.api.buttons(message):
+            if data.startswith("g1:s:") and wanted[0] in data and data.endswith(wanted[1]):
+                await self.press_data(data, message.message_id)
+                return
+        raise AssertionError(f"no gear button {setting}={option} in {self.api.buttons(message)}")
+
+    async def add_shoe(
+        self, name: str, gear: Mapping[str, str], settings: tuple[str, ...]
+    ) -> None:
+        """Add a shoe the way a runner does: /gear, "Add a shoe", type the name, answer all."""
+        await self.send("/gear")
+        await self.press("➕")
+        await self.send(name)
+        for setting in settings:
+            await self.choose_gear(setting, gear.get(setting))
 
     async def press_data(self, data: str, message_id: int | None = None, *, forge: bool = False):
         """Press a button by its callback data (`forge` skips the check that it exists)."""
@@ -141,7 +161,10 @@ def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def rows(app: BotApplication, model: type[User | TriageSession | SymptomReport]) -> list:
+async def rows(
+    app: BotApplication,
+    model: type[User | TriageSession | SymptomReport | Shoe | PendingInput],
+) -> list:
     """Return every row of a table, read through the bot's own engine."""
     engine: AsyncEngine = app.bot_data.db_engine
     async with engine.connect() as connection:

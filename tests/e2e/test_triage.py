@@ -23,11 +23,17 @@ def visible(markup: str) -> str:
     return parse_html(markup).text
 
 
+SHOE = "Pegasus 40 <Trail & Road>"
+"""A shoe name with markup characters: it must reach the runner escaped, never as markup."""
+
+
 @pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
 async def test_every_path_test_by_pressing_buttons(
     path: PathTest, runner: Runner, app: BotApplication, knowledge: Knowledge
 ) -> None:
     t = knowledge.catalog.texts("en")
+    if path.gear:
+        await runner.add_shoe(SHOE, path.gear, tuple(knowledge.gear))
     await runner.send("/triage")
     triage_message = runner.last.message_id
     for step in path.answers:
@@ -44,6 +50,13 @@ async def test_every_path_test_by_pressing_buttons(
         assert causes_heading not in result.text
     for cause in path.expect.causes or ():
         assert visible(t(keys.cause_name(cause))) in result.text
+    for fix in path.expect.fixes or ():
+        assert visible(t(keys.fix(fix), shoe=SHOE)) in result.text
+    if set(path.expect.fixes or ()) & knowledge.fix_variants:
+        assert SHOE in result.text, "the fixes name the runner's own shoe"
+    gear_matters = bool(set(path.expect.causes or ()) & knowledge.gear_causes)
+    invited = visible(t("triage_flow.gear_invite")) in result.text
+    assert invited == (gear_matters and not path.gear), "invite to /gear only without a shoe"
     [report] = await rows(app, SymptomReport)
     assert report["tier"] == path.expect.tier.value
     assert report["stop_outcome"] == path.expect.stop

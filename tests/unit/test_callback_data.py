@@ -52,3 +52,55 @@ def test_settings_data() -> None:
     assert callback_data.decode_delete(callback_data.delete(True)) is True
     assert callback_data.decode_delete(callback_data.delete(False)) is False
     assert callback_data.decode_delete("s1:del:maybe") is None
+
+
+def test_gear_round_trips() -> None:
+    assert callback_data.decode_gear(callback_data.gear(callback_data.GEAR_ADD)) == (
+        callback_data.GearPress("n")
+    )
+    shoe = callback_data.gear_shoe(callback_data.GEAR_DELETE_CONFIRMED, 42)
+    assert shoe == "g1:y:42"
+    assert callback_data.decode_gear(shoe) == callback_data.ShoePress("y", 42)
+    ask = callback_data.gear_ask(42, "lacing", wizard=False)
+    assert callback_data.decode_gear(ask) == callback_data.SettingPress(
+        42, "lacing", wizard=False, store=False
+    )
+    chosen = callback_data.gear_set(42, "lacing", True, "heel_lock")
+    assert chosen == "g1:s:42:lacing:w:heel_lock"
+    assert callback_data.decode_gear(chosen) == callback_data.SettingPress(
+        42, "lacing", wizard=True, store=True, option="heel_lock"
+    )
+    not_sure = callback_data.decode_gear(callback_data.gear_set(42, "lacing", True, None))
+    assert not_sure == callback_data.SettingPress(42, "lacing", wizard=True, store=True)
+
+
+def test_the_longest_gear_data_fits() -> None:
+    data = callback_data.gear_set(999_999_999_999, "s" * 16, True, "o" * 24)
+    assert len(data.encode()) <= callback_data.MAX_BYTES
+    assert callback_data.decode_gear(data) is not None
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "g1:",
+        "g1:z",
+        "g1:l:1",
+        "g1:o:",
+        "g1:o:-1",
+        "g1:o:1234567890123",
+        "g1:q:1:fit",
+        "g1:q:1:fit:w:snug",
+        "g1:s:1:fit:w",
+        "g1:s:1:Fit:w:snug",
+        "g1:s:1:fit:x:snug",
+        "g1:s:1:fit:w:--",
+        "g1:s:1:" + "s" * 17 + ":w:snug",
+        "g1:l\n",
+        "g2:l",
+        "",
+        None,
+    ],
+)
+def test_forged_gear_data_is_rejected(forged: str | None) -> None:
+    assert callback_data.decode_gear(forged) is None
