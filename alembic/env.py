@@ -11,11 +11,11 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import bot.db.models  # noqa: F401  (registers every table)
 from bot.config import load_settings
 from bot.db.base import Base
 from bot.db.engine import make_engine
 from bot.db.migrate import ensure_sqlite_folder
-from bot.db.models import SymptomReport, TriageSession, User  # noqa: F401  (registers tables)
 
 target_metadata = Base.metadata
 

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.repositories import ReportRepo, TriageRepo, UserRepo
+from bot.db.repositories import (
+    CheckinRepo,
+    ReminderRepo,
+    ReportRepo,
+    ScheduleRepo,
+    TriageRepo,
+    UserRepo,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +25,9 @@ class Repositories:
     users: UserRepo
     triage: TriageRepo
     reports: ReportRepo
+    schedules: ScheduleRepo
+    reminders: ReminderRepo
+    checkins: CheckinRepo
 
 
 @asynccontextmanager
@@ -26,4 +36,11 @@ async def unit_of_work(
 ) -> AsyncIterator[Repositories]:
     """Open a transaction; commit when the block succeeds, roll back when it raises."""
     async with sessionmaker() as session, session.begin():
-        yield Repositories(UserRepo(session), TriageRepo(session), ReportRepo(session))
+        yield Repositories(
+            UserRepo(session),
+            TriageRepo(session),
+            ReportRepo(session),
+            ScheduleRepo(session),
+            ReminderRepo(session),
+            CheckinRepo(session),
+        )
