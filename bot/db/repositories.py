@@ -160,7 +160,8 @@ class ScheduleRepo:
         return await self._session.get(RunPlan, plan_id)
 
     async def plans(self, user_id: int, statuses: Sequence[str] = ("active",)) -> list[RunPlan]:
-        """Return a runner's plans with these statuses, oldest first."""
+        """Return a runner's plans with these statuses, oldest first (changes so far included)."""
+        await self._session.flush()
         result = await self._session.scalars(
             select(RunPlan)
             .where(RunPlan.user_id == user_id, RunPlan.status.in_(statuses))

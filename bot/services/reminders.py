@@ -131,11 +131,10 @@ def late_limit(reminder: Reminder, plan: RunPlan, knowledge: Knowledge) -> datet
     return reminder.run_at + offset(CHECKIN, plan, knowledge) + late
 
 
-def is_paused(settings: RunnerSettings | None, now: datetime) -> bool:
-    """Return True while the runner's reminders are paused."""
-    return (
-        settings is not None and settings.paused_until is not None and settings.paused_until > now
-    )
+def is_paused(settings: RunnerSettings | None, run_at: datetime, now: datetime) -> bool:
+    """Return True if reminders are paused now, or were when the run started."""
+    paused_until = settings.paused_until if settings is not None else None
+    return paused_until is not None and paused_until > min(now, run_at)
 
 
 async def schedule_plan(
@@ -198,10 +197,12 @@ async def advance_or_delete(
     zone: ZoneInfo,
     knowledge: Knowledge,
     after: datetime,
-) -> None:
-    """Move a reminder to its next occurrence after `after`, or delete it if there is none."""
+) -> bool:
+    """Move a reminder to its next occurrence after `after`; delete it and return False if none."""
     if _advance(reminder, plan, zone, knowledge, after) is None:
         await repos.reminders.remove(reminder)
+        return False
+    return True
 
 
 async def _past_this_run(
@@ -241,10 +242,14 @@ async def claim_due(
         if not user.is_active:
             reminder.state = "stopped"
             continue
-        if is_paused(settings, now) or now > late_limit(reminder, plan, knowledge):
-            # Not sent late, and not queued up during a pause: on to the next run.
-            await advance_or_delete(repos, reminder, plan, zone, knowledge, now)
-            continue
+        paused = is_paused(settings, reminder.run_at, now)
+        if paused or now > late_limit(reminder, plan, knowledge):
+            # Not sent late, and not queued up during a pause: on to the next run. When not
+            # paused, a next run due this very instant is claimed right away.
+            after = now if paused else now - timedelta(microseconds=1)
+            kept = await advance_or_delete(repos, reminder, plan, zone, knowledge, after)
+            if not kept or reminder.due_at > now:
+                continue
         tip_id = checkin_id = None
         if reminder.kind == TIP:
             tip_id = next_tip(knowledge.tips, settings.last_tip if settings else None)
