@@ -357,12 +357,15 @@ def is_timezone(name: str) -> bool:
 
 
 _TIMEZONES: dict[str, str] = {}
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+"""Files in a system zoneinfo folder that are not time zones a runner lives in."""
 
 
 def timezone_names() -> Mapping[str, str]:
     """Map each known IANA zone name, lowercased, to its proper spelling (read once)."""
     if not _TIMEZONES:
-        _TIMEZONES.update({name.lower(): name for name in zoneinfo.available_timezones()})
+        names = zoneinfo.available_timezones() - _NOT_ZONES
+        _TIMEZONES.update({name.lower(): name for name in names})
     return _TIMEZONES
 
 

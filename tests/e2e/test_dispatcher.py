@@ -116,7 +116,9 @@ async def test_checkin_arrives_and_answers_are_stored(
     assert planned.toasts()[-1] == "This check-in is already done."
 
 
-async def test_no_numbness_is_one_tap(planned: Runner, app: BotApplication, clock: FakeClock) -> None:
+async def test_no_numbness_is_one_tap(
+    planned: Runner, app: BotApplication, clock: FakeClock
+) -> None:
     clock.current = WED_CHECKIN
     await tick(app)
     await planned.press("No")
