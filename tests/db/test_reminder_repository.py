@@ -86,7 +86,7 @@ async def test_deleting_a_runner_deletes_plans_reminders_and_checkins(
     rollback_sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     async with unit_of_work(rollback_sessionmaker) as repos:
-        [reminder_id] = await plan_with_tips(repos, 1, NOW)
+        await plan_with_tips(repos, 1, NOW)
         [plan] = await repos.schedules.plans(USER)
         checkin = await repos.checkins.open_for_run(USER, plan.id, NOW, NOW)
         assert (await repos.checkins.open_for_run(USER, plan.id, NOW, NOW)).id == checkin.id

@@ -19,6 +19,7 @@ from bot.content.loader import Knowledge
 from bot.db.models import Checkin, Reminder, RunnerSettings, User
 from bot.localapi import LocalBotApi
 from bot.scheduler.dispatcher import JOB_NAME
+from bot.services.reminders import Delivery
 from bot.telegram_html import parse_html
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Runner, rows, start_app, stop_app
@@ -261,7 +262,8 @@ async def test_a_crash_between_send_and_mark_resends_after_the_lease(
     clock.current = WED_TIP
     dispatcher = app.bot_data.dispatcher
     batch = await dispatcher.claim()
-    [result] = await dispatcher.deliver(app.bot, batch)
+    [sent] = await dispatcher.deliver(app.bot, batch)
+    assert sent.delivery is Delivery.SENT
     assert bot_count(planned) == before + 1
     await stop_app(app)  # the process dies before settling
     restarted = await start_app(settings, knowledge, api, clock)
