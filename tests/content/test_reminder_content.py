@@ -1,5 +1,6 @@
-"""The reminder data (schedules, tips, check-in flow, escalation) loads, and broken copies
-are rejected with the file and id named.
+"""The reminder data: schedules, tips, the check-in flow and escalation.
+
+It loads, and broken copies are rejected with the file and id named.
 """
 
 from __future__ import annotations
