@@ -121,7 +121,12 @@ class Dispatcher:
             for outgoing in batch.claim.outgoing
             if outgoing.reminder_id in batch.messages
         ]
-        return list(await asyncio.gather(*sends))
+        nothing = [
+            Result(outgoing, Delivery.NOTHING)
+            for outgoing in batch.claim.outgoing
+            if outgoing.reminder_id not in batch.messages
+        ]
+        return [*await asyncio.gather(*sends), *nothing]
 
     async def settle(self, results: Sequence[Result]) -> None:
         """Record the outcomes: next occurrences, retries, blocked runners."""

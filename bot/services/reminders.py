@@ -87,6 +87,8 @@ class Delivery(StrEnum):
     """The runner blocked the bot."""
     REJECTED = "rejected"
     """Telegram refused the message itself; this occurrence is dropped."""
+    NOTHING = "nothing"
+    """There was nothing left to ask (the check-in no longer fits the flow); move on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +257,9 @@ async def claim_due(
             tip_id = next_tip(knowledge.tips, settings.last_tip if settings else None)
         elif reminder.kind == CHECKIN:
             checkin = await repos.checkins.open_for_run(user.id, plan.id, reminder.run_at, now)
+            if checkin.status != "open":  # answered from an earlier copy (a crash's resend)
+                await _past_this_run(repos, reminder, plan, zone, knowledge)
+                continue
             checkin_id = checkin.id
         else:
             snoozed = (
@@ -311,7 +316,7 @@ async def settle(
             continue  # deleted, edited or re-claimed meanwhile: nothing of ours to record
         reminder, plan, _, settings = row
         zone = zone_of(settings, default_zone)
-        if result.delivery is Delivery.SENT:
+        if result.delivery in (Delivery.SENT, Delivery.NOTHING):
             if sent.tip_id is not None and settings is not None:
                 settings.last_tip = sent.tip_id
             await _past_this_run(repos, reminder, plan, zone, knowledge)

@@ -349,3 +349,17 @@ async def test_pause_from_the_tip(planned: Runner, app: BotApplication, clock: F
     await planned.press("⏸ Until I resume")
     clock.current = WED_CHECKIN
     assert await tick(app) == 0
+
+
+async def test_a_resent_checkin_answered_from_the_first_copy_is_not_asked_again(
+    planned: Runner, app: BotApplication, clock: FakeClock, settings: Settings
+) -> None:
+    clock.current = WED_CHECKIN
+    dispatcher = app.bot_data.dispatcher
+    await dispatcher.deliver(app.bot, await dispatcher.claim())  # crash: never settled
+    await planned.press("No")
+    clock.advance(seconds=settings.dispatch_lease_seconds)
+    before = bot_count(planned)
+    assert await tick(app) == 0
+    assert bot_count(planned) == before
+    assert (await reminder(app, "checkin"))["due_at"] == FRI_CHECKIN
