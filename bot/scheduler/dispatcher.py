@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiolimiter import AsyncLimiter
@@ -73,7 +73,7 @@ class Dispatcher:
         """Send every reminder due now, batch by batch; return how many were sent."""
         async with self._lock:
             sent = 0
-            cursor = None
+            cursor: tuple[datetime, int] | None = None
             while True:
                 batch = await self.claim(cursor)
                 results = await self.deliver(bot, batch)
@@ -92,9 +92,14 @@ class Dispatcher:
         """Run a tick now, in the background (the playground, after its clock moved)."""
         task = asyncio.get_running_loop().create_task(self.tick(bot))
         self._pokes.add(task)
-        task.add_done_callback(self._pokes.discard)
+        task.add_done_callback(self._poked)
 
-    async def claim(self, cursor: tuple[Any, int] | None = None) -> Batch:
+    def _poked(self, task: asyncio.Task[int]) -> None:
+        self._pokes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a dispatcher tick failed", exc_info=task.exception())
+
+    async def claim(self, cursor: tuple[datetime, int] | None = None) -> Batch:
         """Claim one batch and render its messages; committed before anything is sent."""
         default_zone = self._settings.default_timezone
         async with unit_of_work(self._sessionmaker) as repos:
