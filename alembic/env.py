@@ -11,6 +11,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import bot.db.models  # noqa: F401  (registers every table)
 from bot.config import load_settings
 from bot.db import models  # noqa: F401  (importing the models registers every table)
 from bot.db.base import Base

@@ -22,6 +22,7 @@ from bot.context import CONTEXT_TYPES, BotData
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.errors import on_error
 from bot.ratelimit import RetryingRateLimiter
+from bot.scheduler import dispatcher
 from bot.services.triage_engine import TriageEngine
 from bot.transport import AiohttpRequest
 from bot.updates import PerRunnerUpdateProcessor
@@ -74,6 +75,9 @@ def build_app(
     data.owns_db_engine = db_engine is None
     data.db_engine = db_engine or make_engine(settings.async_database_url)
     data.sessionmaker = make_sessionmaker(data.db_engine)
+    data.dispatcher = dispatcher.Dispatcher(
+        settings, data.knowledge, data.sessionmaker, data.clock
+    )
 
     handlers.register(app)
     app.add_error_handler(on_error)
@@ -82,6 +86,7 @@ def build_app(
 
 async def _post_init(app: BotApplication) -> None:
     await publish_commands(app)
+    dispatcher.register(app, app.bot_data.settings)
 
 
 async def _post_shutdown(app: BotApplication) -> None:

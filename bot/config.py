@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import zoneinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -58,6 +59,18 @@ class Settings(BaseSettings):
     """The playground's port: its chat page and its local Bot API."""
     playground_database_url: str = "sqlite:///data/playground.db"
     """The playground's own database, so trying the bot never touches the real one."""
+    default_timezone: str = "UTC"
+    """The IANA zone assumed for a runner who hasn't chosen one (they are told, and asked)."""
+    dispatch_interval_seconds: float = Field(default=30.0, ge=1, le=3600)
+    """How often the reminder dispatcher looks for due reminders."""
+    dispatch_batch_size: int = Field(default=100, ge=1, le=10_000)
+    """Reminders claimed per database round trip; memory use grows with this, not with runners."""
+    dispatch_lease_seconds: int = Field(default=300, ge=30, le=86_400)
+    """How long a claimed reminder is reserved; a crash's unsent claims are retried after it."""
+    dispatch_max_attempts: int = Field(default=5, ge=1, le=50)
+    """Sends of one reminder that may time out or hit a server error before it is dropped."""
+    dispatch_send_rate: float = Field(default=25.0, gt=0, le=1000)
+    """Reminders sent per second at most (Telegram allows about 30 a second in bulk)."""
 
     @field_validator("database_url", "playground_database_url")
     @classmethod
@@ -68,6 +81,13 @@ class Settings(BaseSettings):
                 f"{(info.field_name or 'database_url').upper()} must start with sqlite:/// or "
                 f"postgresql:// (got {scheme or value!r})"
             )
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _iana_zone(cls, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise ValueError("must be an IANA time zone such as UTC or Europe/Berlin")
         return value
 
     @field_validator("telegram_bot_token", mode="before")

@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content.loader import Knowledge
+from bot.scheduler.dispatcher import Dispatcher
 from bot.services.triage_engine import TriageEngine
 
 
@@ -27,6 +28,7 @@ class BotData:
     db_engine: AsyncEngine
     owns_db_engine: bool
     sessionmaker: async_sessionmaker[AsyncSession]
+    dispatcher: Dispatcher
 
 
 Context = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]

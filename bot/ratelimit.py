@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (0.5, 2.0)
 """Pauses before each retry of a request that hit a timeout or a 5xx."""
+NO_RETRIES = -1
+"""`rate_limit_args` of a request sent once, as is: the reminder dispatcher paces its own
+sends and records flood control, timeouts and server errors in the database instead."""
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -40,6 +43,8 @@ class RetryingRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Send one request, retrying flood control, timeouts and server errors."""
+        if rate_limit_args == NO_RETRIES:
+            return await callback(*args, **kwargs)
         for delay in RETRY_DELAYS:
             try:
                 return await super().process_request(

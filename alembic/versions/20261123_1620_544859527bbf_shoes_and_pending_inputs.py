@@ -1,7 +1,7 @@
 """Shoes (the runner's gear profile) and the typed answer the bot is waiting for.
 
 Revision ID: 544859527bbf
-Revises: b5ecc17452fc
+Revises: 244d2c5d41f8
 Create Date: 2026-11-23 16:20:40+00:00
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 from bot.db.base import UTCDateTime
 
 revision: str = "544859527bbf"
-down_revision: str | None = "b5ecc17452fc"
+down_revision: str | None = "244d2c5d41f8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

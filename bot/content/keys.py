@@ -65,12 +65,47 @@ def gear_option(setting_id: str, option_id: str) -> str:
     return f"gear_option.{setting_id}.{option_id}"
 
 
+def checkin_question(step_id: str) -> str:
+    """Return the key of a check-in step's question."""
+    return f"checkin.{step_id}.question"
+
+
+def checkin_answer(step_id: str, answer_id: str) -> str:
+    """Return the key of a check-in answer button's label."""
+    return f"checkin.{step_id}.{answer_id}"
+
+
+def tip(tip_id: str) -> str:
+    """Return the key of a pre-run tip's text."""
+    return f"tip.{tip_id}"
+
+
+def escalation(rule_id: str) -> str:
+    """Return the key of the see-a-doctor message for an escalation rule."""
+    return f"escalation.{rule_id}"
+
+
+PERSISTENT = "persistent"
+"""The escalation that fires when numbness was still there hours after a run."""
+
+
 def command_description(command: str) -> str:
     """Return the key of a command's one-line description (menu and /help)."""
     return f"command.{command}"
 
 
-COMMANDS = ("triage", "gear", "settings", "privacy", "delete_me", "cancel", "help", "start")
+COMMANDS = (
+    "triage",
+    "gear",
+    "runs",
+    "pause",
+    "settings",
+    "privacy",
+    "delete_me",
+    "cancel",
+    "help",
+    "start",
+)
 """The command menu, in the order shown; each needs a `command.<name>` description."""
 
 UI_TEXTS: dict[str, tuple[str, ...]] = {
@@ -80,7 +115,10 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "start.button_triage": (),
     "help.text": ("commands", "not_emergency"),
     "help.command_line": ("command", "description"),
-    "settings.text": ("language",),
+    "settings.text": ("language", "timezone", "reminders"),
+    "settings.button_timezone": (),
+    "settings.button_pause": (),
+    "settings.button_resume": (),
     "settings.language_auto": ("language",),
     "settings.saved": ("language",),
     "privacy.text": (),
@@ -150,6 +188,86 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "gear_flow.deleted_new_default": ("name", "default"),
     "gear_flow.shoe_gone": (),
     "gear_flow.invalid_button": (),
+    "tz.ask": ("zone", "now"),
+    "tz.ask_first": ("zone", "now"),
+    "tz.keep": ("zone",),
+    "tz.saved": ("zone", "now"),
+    "tz.unknown": ("text",),
+    "tz.assumed": ("zone",),
+    "runs.title": (),
+    "runs.none": ("before", "after"),
+    "runs.zone_line": ("zone",),
+    "runs.paused_line": ("state",),
+    "runs.weekly": ("days", "time", "duration"),
+    "runs.once": ("date", "time", "duration"),
+    "runs.every_day": (),
+    "runs.day_names": (),
+    "runs.month_names": (),
+    "runs.date": ("weekday", "day", "month"),
+    "runs.flags": ("tip", "checkin"),
+    "runs.on": (),
+    "runs.off": (),
+    "runs.add": (),
+    "runs.limit": ("max",),
+    "runs.ask_days": (),
+    "runs.ask_days_edit": (),
+    "runs.just_once": (),
+    "runs.next": (),
+    "runs.need_a_day": (),
+    "runs.ask_date": (),
+    "runs.today": ("date",),
+    "runs.tomorrow": ("date",),
+    "runs.ask_time": (),
+    "runs.bad_time": ("text",),
+    "runs.ask_duration": ("after",),
+    "runs.minutes": ("minutes",),
+    "runs.summary_draft": ("run",),
+    "runs.summary": ("run", "next"),
+    "runs.no_next": (),
+    "runs.button_tip": ("state",),
+    "runs.button_checkin": ("state",),
+    "runs.save": (),
+    "runs.saved": (),
+    "runs.change_days": (),
+    "runs.change_time": (),
+    "runs.change_duration": (),
+    "runs.delete": (),
+    "runs.delete_confirm": ("run",),
+    "runs.delete_yes": (),
+    "runs.deleted": (),
+    "runs.all_runs": (),
+    "runs.back": (),
+    "runs.cancel": (),
+    "runs.cancelled": (),
+    "runs.gone": (),
+    "runs.in_past": (),
+    "runs.invalid_button": (),
+    "pause.ask": (),
+    "pause.week": ("days",),
+    "pause.open_ended": (),
+    "pause.paused_until": ("until",),
+    "pause.paused_open": (),
+    "pause.resume": (),
+    "pause.resumed": (),
+    "pause.state_on": (),
+    "pause.state_until": ("until",),
+    "pause.state_open": (),
+    "tip_flow.message": ("time", "tip"),
+    "tip_flow.skip": (),
+    "tip_flow.pause": (),
+    "tip_flow.skipped": (),
+    "checkin_flow.heading": ("time",),
+    "checkin_flow.snooze": (),
+    "checkin_flow.no_run": (),
+    "checkin_flow.snoozed": ("minutes",),
+    "checkin_flow.noted_no_run": (),
+    "checkin_flow.thanks_clear": (),
+    "checkin_flow.thanks_numb": (),
+    "checkin_flow.tip": ("tip",),
+    "checkin_flow.triage_hint": (),
+    "checkin_flow.closed": (),
+    "checkin_flow.already_noted": (),
+    "checkin_flow.invalid_button": (),
     "error.generic": (),
     "error.telegram_busy": (),
 }

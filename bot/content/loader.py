@@ -8,6 +8,7 @@ naming its file and node id, and raised together as one `KnowledgeError`.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,9 @@ from bot.content.catalog import Catalog, placeholders
 from bot.content.models import (
     Cause,
     Causes,
+    CheckinFlow,
+    CheckinStep,
+    EscalationRules,
     Fix,
     Gear,
     GearConditional,
@@ -29,9 +33,11 @@ from bot.content.models import (
     Node,
     Outcomes,
     PathTests,
+    ScheduleOptions,
     StopOutcome,
     StrictModel,
     Tier,
+    Tips,
     TriageTree,
 )
 from bot.telegram_html import html_problem
@@ -102,6 +108,11 @@ class Knowledge:
     """Ids of the fixes reworded for a shoe; their texts take the shoe's name."""
     gear_causes: frozenset[str]
     """Causes the runner's gear can bear on (gear weights, or fixes with variants)."""
+    schedules: ScheduleOptions
+    tips: tuple[str, ...]
+    checkin: CheckinFlow
+    checkin_steps: Mapping[str, CheckinStep]
+    escalation: EscalationRules
 
 
 def load_knowledge(directory: Path) -> Knowledge:
@@ -111,12 +122,20 @@ def load_knowledge(directory: Path) -> Knowledge:
     outcomes = _load(directory / "outcomes.yaml", Outcomes, problems)
     causes = _load(directory / "causes.yaml", Causes, problems)
     gear = _load(directory / "gear.yaml", Gear, problems)
+    schedules = _load(directory / "schedules.yaml", ScheduleOptions, problems)
+    tips = _load(directory / "tips.yaml", Tips, problems)
+    checkin = _load(directory / "checkin.yaml", CheckinFlow, problems)
+    escalation = _load(directory / "escalation.yaml", EscalationRules, problems)
     locales = _load_locales(directory / "locales", problems)
     if (
         tree is None
         or outcomes is None
         or causes is None
         or gear is None
+        or schedules is None
+        or tips is None
+        or checkin is None
+        or escalation is None
         or DEFAULT_LANGUAGE not in locales
     ):
         raise KnowledgeError(problems)
@@ -133,8 +152,16 @@ def load_knowledge(directory: Path) -> Knowledge:
     _check_graph(tree, nodes, stops, cause_map, problems)
     _check_causes(outcomes, causes, cause_map, tree, problems)
     _check_gear(gear, causes, settings, problems)
+    _check_schedules(schedules, problems)
+    _check_unique("tips.yaml", "tip", (tip.id for tip in tips.tips), problems)
+    checkin_steps = {step.id: step for step in checkin.steps}
+    _check_checkin(checkin, checkin_steps, stops, {f.id for f in causes.fixes}, problems)
+    _check_unique("escalation.yaml", "rule", (r.id for r in escalation.recurring), problems)
+    if any(rule.id == keys.PERSISTENT for rule in escalation.recurring):
+        problems.append(f"escalation.yaml: rule {keys.PERSISTENT}: the id is reserved")
 
     required = _required_keys(tree, stops, causes, gear)
+    required.update(_reminder_keys(tips, checkin, escalation))
     catalog = _check_locales(locales, required, _placeholders_required(causes), problems)
     if problems:
         raise KnowledgeError(problems)
@@ -154,6 +181,11 @@ def load_knowledge(directory: Path) -> Knowledge:
             for c in causes.causes
             if c.gear_weights or any(fixes[f].variants for f in c.fixes)
         ),
+        schedules=schedules,
+        tips=tuple(tip.id for tip in tips.tips),
+        checkin=checkin,
+        checkin_steps=checkin_steps,
+        escalation=escalation,
     )
 
 
@@ -371,6 +403,101 @@ def _check_gear(
                     "variant, so it can never be chosen"
                 )
             seen.append(when)
+
+
+def _check_schedules(schedules: ScheduleOptions, problems: list[str]) -> None:
+    for name in schedules.timezones:
+        if not is_timezone(name):
+            problems.append(f"schedules.yaml: timezones: {name} is not an IANA time zone")
+    _check_unique("schedules.yaml", "start time", schedules.start_times, problems)
+    _check_unique("schedules.yaml", "duration", (str(d) for d in schedules.durations), problems)
+
+
+def is_timezone(name: str) -> bool:
+    """Return whether `name` is an IANA time-zone name this machine can use."""
+    return name in timezone_names().values()
+
+
+_TIMEZONES: dict[str, str] = {}
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+"""Files in a system zoneinfo folder that are not time zones a runner lives in."""
+
+
+def timezone_names() -> Mapping[str, str]:
+    """Map each known IANA zone name, lowercased, to its proper spelling (read once)."""
+    if not _TIMEZONES:
+        names = zoneinfo.available_timezones() - _NOT_ZONES
+        _TIMEZONES.update({name.lower(): name for name in names})
+    return _TIMEZONES
+
+
+def _check_checkin(
+    flow: CheckinFlow,
+    steps: Mapping[str, CheckinStep],
+    stops: Mapping[str, StopOutcome],
+    fix_ids: set[str],
+    problems: list[str],
+) -> None:
+    _check_unique("checkin.yaml", "step", (step.id for step in flow.steps), problems)
+    if flow.first not in steps:
+        problems.append(f"checkin.yaml: first {flow.first}: no such step")
+    for step in flow.steps:
+        where = f"checkin.yaml: step {step.id}"
+        _check_unique(
+            "checkin.yaml", f"step {step.id} answer", (a.id for a in step.answers), problems
+        )
+        for answer in step.answers:
+            at = f"{where} answer {answer.id}"
+            if answer.next is not None and answer.next not in steps:
+                problems.append(f"{at}: next {answer.next} is not a step")
+            if answer.stop is not None:
+                stop = stops.get(answer.stop)
+                if stop is None:
+                    problems.append(f"{at}: stop {answer.stop} is not an outcome")
+                elif answer.red_flag and stop.tier is not Tier.EMERGENCY:
+                    problems.append(f"{at}: a red flag must stop at an emergency outcome")
+            if answer.alert is not None and answer.alert.tier is Tier.EMERGENCY:
+                problems.append(f"{at}: use `stop` with an emergency outcome, not alert")
+            if answer.tip is not None and answer.tip not in fix_ids:
+                problems.append(f"{at}: tip {answer.tip} is not a fix in causes.yaml")
+            if answer.persistent and not answer.finish:
+                problems.append(f"{at}: only a finishing answer can be persistent")
+    state: dict[str, Literal["open", "done"]] = {}
+
+    def visit(step_id: str) -> None:
+        if state.get(step_id) == "open":
+            problems.append(f"checkin.yaml: step {step_id}: it is part of a cycle")
+            return
+        if step_id in state:
+            return
+        state[step_id] = "open"
+        for answer in steps[step_id].answers:
+            if answer.next is not None and answer.next in steps:
+                visit(answer.next)
+        state[step_id] = "done"
+
+    if flow.first in steps:
+        visit(flow.first)
+    for step_id in steps:
+        if step_id not in state:
+            problems.append(f"checkin.yaml: step {step_id}: unreachable from {flow.first}")
+
+
+def _reminder_keys(tips: Tips, flow: CheckinFlow, escalation: EscalationRules) -> dict[str, str]:
+    """Map each catalogue key the reminder data needs to the place that needs it."""
+    required: dict[str, str] = {}
+    for tip in tips.tips:
+        required[keys.tip(tip.id)] = f"tips.yaml tip {tip.id}"
+    for step in flow.steps:
+        required[keys.checkin_question(step.id)] = f"checkin.yaml step {step.id}"
+        for answer in step.answers:
+            required[keys.checkin_answer(step.id, answer.id)] = f"checkin.yaml step {step.id}"
+            if answer.alert is not None:
+                required[keys.reason(answer.alert.reason)] = f"checkin.yaml step {step.id}"
+    required[keys.escalation(keys.PERSISTENT)] = "escalation.yaml"
+    for rule in escalation.recurring:
+        required[keys.escalation(rule.id)] = f"escalation.yaml rule {rule.id}"
+    return required
 
 
 def _required_keys(

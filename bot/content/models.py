@@ -252,3 +252,147 @@ class Language(StrictModel):
     """The primary language subtag, matched against Telegram's `language_code`."""
     name: str = Field(min_length=1, max_length=40)
     """The language's own name, shown in /settings."""
+
+
+LocalTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+"""A wall-clock time as 24-hour `HH:MM`."""
+
+
+class ScheduleOptions(StrictModel):
+    """`knowledge/schedules.yaml`: what /runs offers and when reminders go out."""
+
+    schema_version: Literal[1]
+    """Version of this file's format."""
+    max_runs: Annotated[int, Field(ge=1, le=50)]
+    """Most runs one runner can plan."""
+    tip_minutes_before: Annotated[int, Field(ge=5, le=180)]
+    """The pre-run tip goes out this many minutes before the planned start."""
+    checkin_minutes_after: Annotated[int, Field(ge=0, le=240)]
+    """The check-in goes out this many minutes after the planned end."""
+    checkin_late_hours: Annotated[int, Field(ge=1, le=24)]
+    """A check-in later than this (the bot was down) is skipped instead of sent."""
+    snooze_minutes: Annotated[int, Field(ge=5, le=600)]
+    """How long "remind me later" on a check-in waits."""
+    pause_days: Annotated[int, Field(ge=1, le=60)]
+    """How long "pause for a while" lasts."""
+    one_off_days: Annotated[int, Field(ge=1, le=14)]
+    """How many days ahead (today included) a one-off run can be planned."""
+    timezones: tuple[Annotated[str, StringConstraints(max_length=64)], ...] = Field(
+        min_length=1, max_length=12
+    )
+    """IANA time-zone names offered as buttons."""
+    start_times: tuple[LocalTime, ...] = Field(min_length=1, max_length=24)
+    """Start times offered as buttons."""
+    durations: tuple[Annotated[int, Field(ge=5, le=600)], ...] = Field(min_length=1, max_length=8)
+    """Typical run durations offered as buttons, in minutes."""
+
+
+class Tip(StrictModel):
+    """A short prevention tip sent before a run: its text is `tip.<id>`."""
+
+    id: Identifier
+    """Unique tip id."""
+
+
+class Tips(StrictModel):
+    """`knowledge/tips.yaml`: the pre-run tips, sent in turn."""
+
+    schema_version: Literal[1]
+    """Version of this file's format."""
+    tips: tuple[Tip, ...] = Field(min_length=2)
+    """At least two, so the same tip is never sent twice in a row."""
+
+
+class CheckinAlert(StrictModel):
+    """A check-in answer that ends the check-in with a tier's message and a reason."""
+
+    tier: Tier
+    """The tier whose heading and instruction are shown (urgent or see_doctor)."""
+    reason: Identifier
+    """Key under `reason.` in the locale, shared with the triage."""
+
+
+class CheckinAnswer(StrictModel):
+    """One button of a check-in step."""
+
+    id: Identifier
+    """Unique within its step; its label is `checkin.<step>.<id>`."""
+    next: Identifier | None = None
+    """The step asked next."""
+    finish: bool = False
+    """True when this answer ends the check-in with thanks."""
+    stop: Identifier | None = None
+    """A triage stop outcome (outcomes.yaml) that ends the check-in at once."""
+    red_flag: bool = False
+    """True when this answer is an emergency sign; it must `stop` at an emergency outcome."""
+    alert: CheckinAlert | None = None
+    """End the check-in with this tier's message instead of the thanks."""
+    numb: bool = True
+    """False only for the answer that means "no numbness or tingling"."""
+    tip: Identifier | None = None
+    """A fix id (causes.yaml) shown with the thanks when this answer was given."""
+    persistent: bool = False
+    """True when the answer means numbness was still there hours after the run."""
+
+    @model_validator(mode="after")
+    def _one_way_on(self) -> CheckinAnswer:
+        ways = [self.next is not None, self.finish, self.stop is not None, self.alert is not None]
+        if sum(ways) != 1:
+            raise ValueError("a check-in answer needs exactly one of next, finish, stop, alert")
+        if self.red_flag and self.stop is None:
+            raise ValueError("a red-flag answer must `stop` the check-in")
+        return self
+
+
+class CheckinStep(StrictModel):
+    """One question of the post-run check-in."""
+
+    id: Identifier
+    """Unique step id; texts `checkin.<id>.question` and `checkin.<id>.<answer id>`."""
+    answers: tuple[CheckinAnswer, ...] = Field(min_length=2, max_length=10)
+    """The buttons, in display order."""
+    columns: Annotated[int, Field(ge=1, le=3)] = 1
+    """How many answer buttons share a keyboard row."""
+
+
+class CheckinFlow(StrictModel):
+    """`knowledge/checkin.yaml`: the post-run check-in as a small graph of steps."""
+
+    schema_version: Literal[1]
+    """Version of this file's format."""
+    first: Identifier
+    """The step asked first."""
+    steps: tuple[CheckinStep, ...] = Field(min_length=1)
+    """All steps."""
+
+
+class RecurringRule(StrictModel):
+    """Numbness on enough check-ins: in the last N answered ones, or within D days."""
+
+    id: Identifier
+    """Unique rule id; its message is `escalation.<id>`."""
+    numb_runs: Annotated[int, Field(ge=1, le=20)]
+    """How many numb check-ins make the rule fire."""
+    last_runs: Annotated[int, Field(ge=1, le=50)] | None = None
+    """Count among this many most recent answered check-ins."""
+    within_days: Annotated[int, Field(ge=1, le=90)] | None = None
+    """Count among the check-ins of this many last days."""
+
+    @model_validator(mode="after")
+    def _one_window(self) -> RecurringRule:
+        if (self.last_runs is None) == (self.within_days is None):
+            raise ValueError("a rule needs exactly one of last_runs or within_days")
+        if self.last_runs is not None and self.numb_runs > self.last_runs:
+            raise ValueError("numb_runs cannot exceed last_runs")
+        return self
+
+
+class EscalationRules(StrictModel):
+    """`knowledge/escalation.yaml`: when check-ins send the see-a-doctor message."""
+
+    schema_version: Literal[1]
+    """Version of this file's format."""
+    quiet_days: Annotated[int, Field(ge=1, le=365)]
+    """Days without a numb check-in that end an episode, so the message may come again."""
+    recurring: tuple[RecurringRule, ...] = Field(min_length=1)
+    """The recurrence rules; any one of them firing escalates."""

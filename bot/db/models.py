@@ -1,16 +1,18 @@
-"""The tables: runners, triage sessions, symptom reports, shoes, and awaited typed answers."""
+"""The tables: runners, triage, shoes, awaited typed answers, run plans, reminders, check-ins."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
+    SmallInteger,
     String,
     UniqueConstraint,
     false,
@@ -33,6 +35,14 @@ SHOE_NAME_LENGTH = 40
 """The longest shoe name, in characters."""
 PENDING_KINDS = ("add_shoe", "rename_shoe")
 """What a runner's next typed text is taken as: a new shoe's name, or a shoe's new name."""
+PLAN_STATUSES = ("draft", "active", "done")
+"""A run plan is a draft while it is being added, active once saved, done once a one-off ran."""
+REMINDER_KINDS = ("tip", "checkin", "snooze")
+"""What a reminder sends: the pre-run tip, the post-run check-in, or a snoozed check-in again."""
+REMINDER_STATES = ("pending", "stopped")
+"""`pending` rows are sent when due; `stopped` ones wait for a runner who blocked the bot."""
+CHECKIN_STATUSES = ("open", "answered", "no_run")
+"""A check-in is open until its last question is answered or the runner says they didn't run."""
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -146,3 +156,118 @@ class PendingInput(Base):
     """The shoe being renamed; None for a new shoe."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     """When the bot asked; an answer typed long after is not taken as the name."""
+
+
+class RunnerSettings(Base):
+    """A runner's reminder settings and the scheduling state kept between their messages."""
+
+    __tablename__ = "runner_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    """The IANA zone the runner chose; None until they choose (the default zone is assumed)."""
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """No reminders are sent before this time; far in the future means "until I resume"."""
+    awaiting: Mapped[str | None] = mapped_column(String(16))
+    """What typed text is expected next (`timezone` or `time`), if anything."""
+    awaiting_ref: Mapped[int | None] = mapped_column(BigInteger)
+    """The run plan a typed time is for; for a time zone, 1 when adding a run follows."""
+    awaiting_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """After this, typed text is no longer taken as the awaited answer."""
+    last_tip: Mapped[str | None] = mapped_column(String(24))
+    """The pre-run tip sent last, so the next one is a different one."""
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the see-a-doctor message was last sent; None once an episode of numbness is over."""
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RunPlan(Base):
+    """A planned run: weekly on some weekdays, or once on a date, at a local start time."""
+
+    __tablename__ = "run_plans"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", PLAN_STATUSES), name="status"),
+        CheckConstraint("weekdays BETWEEN 0 AND 127", name="weekdays"),
+        CheckConstraint("start_minute BETWEEN 0 AND 1439", name="start_minute"),
+        CheckConstraint("duration_minutes BETWEEN 1 AND 600", name="duration_minutes"),
+        Index("ix_run_plans_user_id_status", "user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(8))
+    weekdays: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    """Bit n set: the run repeats on weekday n (Monday is 0); 0 for a one-off run."""
+    one_off_date: Mapped[date | None] = mapped_column(Date)
+    """The local date of a one-off run; None for a weekly run."""
+    start_minute: Mapped[int | None] = mapped_column(SmallInteger)
+    """Local start time as minutes after midnight; None while a draft has no time yet."""
+    duration_minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    """Typical length of the run; None while a draft has no duration yet."""
+    tip_on: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    checkin_on: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Checkin(Base):
+    """One post-run check-in: the answers given so far, for one run of a plan."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", CHECKIN_STATUSES), name="status"),
+        UniqueConstraint("plan_id", "run_at", name="uq_checkins_plan_id_run_at"),
+        Index("ix_checkins_user_id_answered_at", "user_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    plan_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("run_plans.id", ondelete="SET NULL")
+    )
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When the run started (its planned start, UTC)."""
+    status: Mapped[str] = mapped_column(String(8), server_default="open")
+    answers: Mapped[list[list[str]]] = mapped_column(JsonColumn)
+    """The answered steps as `[step id, answer id]` pairs, in order."""
+    numb: Mapped[bool | None] = mapped_column(Boolean)
+    """Whether the runner felt numbness or tingling; None until they said."""
+    red_flag: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Reminder(Base):
+    """The next due message of one kind for one plan; the dispatcher's whole work queue."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", REMINDER_KINDS), name="kind"),
+        CheckConstraint(_one_of("state", REMINDER_STATES), name="state"),
+        UniqueConstraint("plan_id", "kind", name="uq_reminders_plan_id_kind"),
+        Index("ix_reminders_state_due_at_id", "state", "due_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    plan_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("run_plans.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """The start of the run this reminder is about (UTC)."""
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When to act next: the send time, a retry time, or the end of a claim's lease."""
+    state: Mapped[str] = mapped_column(String(8), server_default="pending")
+    attempts: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    """Failed sends of this occurrence so far (timeouts, server errors)."""
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Set by a claim: the lease that the claiming dispatcher must still hold to mark it sent."""
+    checkin_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("checkins.id", ondelete="CASCADE")
+    )
+    """For a snooze: the open check-in to ask about again."""

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, delete, select, update
+from sqlalchemy import CursorResult, Select, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import PendingInput, Shoe, SymptomReport, TriageSession, User
+from bot.db.models import (
+    Checkin,
+    PendingInput,
+    Reminder,
+    RunnerSettings,
+    RunPlan,
+    Shoe,
+    SymptomReport,
+    TriageSession,
+    User,
+)
 
 
 class UserRepo:
@@ -37,6 +48,14 @@ class UserRepo:
             # and without ORM relationships the flush does not order them after this insert.
             await self._session.flush()
         elif user.language_code != language_code or not user.is_active:
+            if not user.is_active:
+                # A runner who blocked the bot is back: their reminders run again. Any that
+                # fell due meanwhile are skipped to the next run by the dispatcher, not sent late.
+                await self._session.execute(
+                    update(Reminder)
+                    .where(Reminder.user_id == user_id, Reminder.state == "stopped")
+                    .values(state="pending")
+                )
             user.language_code = language_code
             user.is_active = True
             user.updated_at = now
@@ -188,3 +207,205 @@ class PendingInputRepo:
             delete(PendingInput).where(PendingInput.user_id == user_id)
         )
         return bool(cast("CursorResult[Any]", result).rowcount)
+
+
+DueRow = tuple[Reminder, RunPlan, User, RunnerSettings | None]
+"""A due reminder with everything needed to send it: its plan, runner and their settings."""
+
+
+class ScheduleRepo:
+    """Runner settings (time zone, pause, awaited input) and run plans."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def settings(self, user_id: int) -> RunnerSettings | None:
+        """Return the runner's settings row, if they have one."""
+        return await self._session.get(RunnerSettings, user_id)
+
+    async def settings_for(self, user_id: int, now: datetime) -> RunnerSettings:
+        """Return the runner's settings row, creating an empty one (the runner must exist)."""
+        found = await self.settings(user_id)
+        if found is None:
+            found = RunnerSettings(user_id=user_id, updated_at=now)
+            self._session.add(found)
+            await self._session.flush()
+        return found
+
+    async def plan(self, plan_id: int) -> RunPlan | None:
+        """Return a run plan by id."""
+        return await self._session.get(RunPlan, plan_id)
+
+    async def plans(self, user_id: int, statuses: Sequence[str] = ("active",)) -> list[RunPlan]:
+        """Return a runner's plans with these statuses, oldest first (changes so far included)."""
+        await self._session.flush()
+        result = await self._session.scalars(
+            select(RunPlan)
+            .where(RunPlan.user_id == user_id, RunPlan.status.in_(statuses))
+            .order_by(RunPlan.id)
+        )
+        return list(result)
+
+    async def add_plan(self, plan: RunPlan) -> RunPlan:
+        """Insert a plan and return it with its id."""
+        self._session.add(plan)
+        await self._session.flush()
+        return plan
+
+    async def delete_plan(self, plan: RunPlan) -> None:
+        """Delete a plan; its reminders go with it, its check-ins stay."""
+        await self._session.delete(plan)
+        await self._session.flush()
+
+    async def delete_drafts(self, user_id: int) -> None:
+        """Delete the runner's unfinished drafts."""
+        await self._session.execute(
+            delete(RunPlan).where(RunPlan.user_id == user_id, RunPlan.status == "draft")
+        )
+
+
+class ReminderRepo:
+    """Reminders: the dispatcher's queue of next due messages."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def for_plan(self, plan_id: int) -> list[Reminder]:
+        """Return the reminders of one plan."""
+        result = await self._session.scalars(select(Reminder).where(Reminder.plan_id == plan_id))
+        return list(result)
+
+    def add(self, reminder: Reminder) -> None:
+        """Queue a reminder for insertion with the unit of work."""
+        self._session.add(reminder)
+
+    async def remove(self, reminder: Reminder) -> None:
+        """Delete one reminder."""
+        await self._session.delete(reminder)
+
+    async def due(
+        self, now: datetime, after: tuple[datetime, int] | None, limit: int
+    ) -> list[DueRow]:
+        """Lock and return up to `limit` pending reminders due by `now`, in (due_at, id) order.
+
+        Keyset paging: `after` is the (due_at, id) of the last row of the previous batch, so
+        a tick walks forward through the index in fixed-size batches. On PostgreSQL the rows
+        are locked with SKIP LOCKED, so other bot processes claim other rows; SQLite's
+        BEGIN IMMEDIATE already makes one writer at a time.
+        """
+        query = (
+            select(Reminder, RunPlan, User, RunnerSettings)
+            .join(RunPlan, RunPlan.id == Reminder.plan_id)
+            .join(User, User.id == Reminder.user_id)
+            .outerjoin(RunnerSettings, RunnerSettings.user_id == Reminder.user_id)
+            .where(Reminder.state == "pending", Reminder.due_at <= now)
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=Reminder)
+        )
+        if after is not None:
+            query = query.where(tuple_(Reminder.due_at, Reminder.id) > tuple_(*after))
+        result = await self._session.execute(query)
+        return [(row[0], row[1], row[2], row[3]) for row in result]
+
+    async def claimed(self, reminder_ids: Sequence[int]) -> list[DueRow]:
+        """Return reminders by id with their plan, runner and settings (to settle a batch)."""
+        if not reminder_ids:
+            return []
+        result = await self._session.execute(
+            select(Reminder, RunPlan, User, RunnerSettings)
+            .join(RunPlan, RunPlan.id == Reminder.plan_id)
+            .join(User, User.id == Reminder.user_id)
+            .outerjoin(RunnerSettings, RunnerSettings.user_id == Reminder.user_id)
+            .where(Reminder.id.in_(reminder_ids))
+            .with_for_update(of=Reminder)
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in result]
+
+    async def stop_for_user(self, user_id: int) -> None:
+        """Stop every reminder of a runner (they blocked the bot)."""
+        await self._session.execute(
+            update(Reminder).where(Reminder.user_id == user_id).values(state="stopped")
+        )
+
+    async def next_due_for_user(self, user_id: int) -> datetime | None:
+        """Return when the runner's next pending reminder falls due, if any."""
+        return await self._session.scalar(
+            select(func.min(Reminder.due_at)).where(
+                Reminder.user_id == user_id, Reminder.state == "pending"
+            )
+        )
+
+
+class CheckinRepo:
+    """Post-run check-ins."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, checkin_id: int) -> Checkin | None:
+        """Return a check-in by id."""
+        return await self._session.get(Checkin, checkin_id)
+
+    async def open_for_run(
+        self, user_id: int, plan_id: int, run_at: datetime, now: datetime
+    ) -> Checkin:
+        """Return the check-in for one run of a plan, opening it on first use."""
+        found = await self._session.scalar(
+            select(Checkin).where(Checkin.plan_id == plan_id, Checkin.run_at == run_at)
+        )
+        if found is None:
+            found = Checkin(
+                user_id=user_id,
+                plan_id=plan_id,
+                run_at=run_at,
+                status="open",
+                answers=[],
+                created_at=now,
+            )
+            self._session.add(found)
+            await self._session.flush()
+        return found
+
+    async def flush(self) -> None:
+        """Write pending changes, so the queries that follow count them."""
+        await self._session.flush()
+
+    async def recent_answered(self, user_id: int, limit: int, since: datetime) -> list[Checkin]:
+        """Return the runner's latest check-ins answered since `since`, newest first."""
+        result = await self._session.scalars(
+            select(Checkin)
+            .where(
+                Checkin.user_id == user_id,
+                Checkin.status == "answered",
+                Checkin.answered_at >= since,
+            )
+            .order_by(Checkin.answered_at.desc(), Checkin.id.desc())
+            .limit(limit)
+        )
+        return list(result)
+
+    async def numb_since(self, user_id: int, since: datetime) -> int:
+        """Count the runner's numb check-ins answered since `since`."""
+        result = await self._session.scalar(
+            select(func.count())
+            .select_from(Checkin)
+            .where(
+                Checkin.user_id == user_id,
+                Checkin.status == "answered",
+                Checkin.numb.is_(True),
+                Checkin.answered_at >= since,
+            )
+        )
+        return int(result or 0)
+
+    async def last_numb_before(self, user_id: int, checkin_id: int) -> datetime | None:
+        """Return when the runner last reported numbness before this check-in, if ever."""
+        return await self._session.scalar(
+            select(func.max(Checkin.answered_at)).where(
+                Checkin.user_id == user_id,
+                Checkin.status == "answered",
+                Checkin.numb.is_(True),
+                Checkin.id != checkin_id,
+            )
+        )

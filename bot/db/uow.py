@@ -8,7 +8,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.repositories import PendingInputRepo, ReportRepo, ShoeRepo, TriageRepo, UserRepo
+from bot.db.repositories import (
+    CheckinRepo,
+    PendingInputRepo,
+    ReminderRepo,
+    ReportRepo,
+    ScheduleRepo,
+    ShoeRepo,
+    TriageRepo,
+    UserRepo,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +29,9 @@ class Repositories:
     reports: ReportRepo
     shoes: ShoeRepo
     pending: PendingInputRepo
+    schedules: ScheduleRepo
+    reminders: ReminderRepo
+    checkins: CheckinRepo
 
 
 @asynccontextmanager
@@ -34,4 +46,7 @@ async def unit_of_work(
             ReportRepo(session),
             ShoeRepo(session),
             PendingInputRepo(session),
+            ScheduleRepo(session),
+            ReminderRepo(session),
+            CheckinRepo(session),
         )

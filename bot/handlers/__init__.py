@@ -7,8 +7,14 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers import common, gear, settings, triage
-from bot.ui.callback_data import GEAR_PATTERN, SETTINGS_PATTERN, TRIAGE_PATTERN
+from bot.handlers import checkin, common, gear, runs, settings, triage
+from bot.ui.callback_data import (
+    CHECKIN_PATTERN,
+    GEAR_PATTERN,
+    RUNS_PATTERN,
+    SETTINGS_PATTERN,
+    TRIAGE_PATTERN,
+)
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 """New messages in a private chat (edits are ignored)."""
@@ -21,6 +27,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("start", common.start, filters=PRIVATE),
             CommandHandler("triage", triage.start_triage, filters=PRIVATE),
             CommandHandler("gear", gear.gear_command, filters=PRIVATE),
+            CommandHandler("runs", runs.runs_command, filters=PRIVATE),
+            CommandHandler("pause", runs.pause_command, filters=PRIVATE),
             CommandHandler("help", common.help_command, filters=PRIVATE),
             CommandHandler("settings", settings.settings, filters=PRIVATE),
             CommandHandler("privacy", common.privacy, filters=PRIVATE),
@@ -29,6 +37,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(triage.on_button, pattern=TRIAGE_PATTERN),
             CallbackQueryHandler(settings.on_button, pattern=SETTINGS_PATTERN),
             CallbackQueryHandler(gear.on_button, pattern=GEAR_PATTERN),
+            CallbackQueryHandler(runs.on_button, pattern=RUNS_PATTERN),
+            CallbackQueryHandler(checkin.on_button, pattern=CHECKIN_PATTERN),
             CallbackQueryHandler(common.unknown_button),
             MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command),
             MessageHandler(PRIVATE & filters.TEXT, common.free_text),

@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import Context
 from bot.db.uow import unit_of_work
 from bot.handlers.replies import answer, reply_with, send, telegram_texts, texts_for
+from bot.handlers.runs import typed_text
 from bot.handlers.triage import start_triage
 from bot.services import gear, triage
 from bot.ui import gear_screens, screens
@@ -68,9 +69,9 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def free_text(update: Update, context: Context) -> None:
-    """Answer typed text: a shoe name the bot asked for, else repeat the open question."""
+    """Answer typed text: an awaited time, zone or shoe name, else the open question or help."""
     user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
+    if user is None or message is None or await typed_text(update, context):
         return
     data = context.bot_data
     async with unit_of_work(data.sessionmaker) as repos:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.content.catalog import Texts
 from bot.context import Context
-from bot.db.uow import unit_of_work
+from bot.db.uow import Repositories, unit_of_work
 from bot.handlers.replies import answer, reply_with, send, show, texts_for
-from bot.services import users
-from bot.ui import callback_data, screens
+from bot.services import schedules, users
+from bot.ui import callback_data, schedule_screens, screens
 
 
 async def settings(update: Update, context: Context) -> None:
@@ -20,8 +21,23 @@ async def settings(update: Update, context: Context) -> None:
     async with unit_of_work(data.sessionmaker) as repos:
         stored = await repos.users.seen(user.id, user.language_code, data.clock.now())
         t = await texts_for(repos, context, update)
+        reminders = await _reminder_settings(repos, context, user.id, t)
     catalog = data.knowledge.catalog
-    await send(message, screens.settings_screen(t, catalog, stored.language, user.language_code))
+    screen = screens.settings_screen(t, catalog, stored.language, user.language_code, reminders)
+    await send(message, screen)
+
+
+async def _reminder_settings(
+    repos: Repositories, context: Context, user_id: int, t: Texts
+) -> screens.ReminderSettings:
+    data = context.bot_data
+    ctx = schedules.Context(data.knowledge, data.settings.default_timezone, data.clock.now())
+    view = await schedules.settings_summary(repos, user_id, ctx)
+    return screens.ReminderSettings(
+        timezone=schedule_screens.zone_label(t, view.zone),
+        state=schedule_screens.reminders_label(t, view),
+        paused=view.paused_until is not None,
+    )
 
 
 async def delete_me(update: Update, context: Context) -> None:
@@ -48,11 +64,13 @@ async def on_button(update: Update, context: Context) -> None:
         elif confirmed:
             await users.delete_everything(repos, user.id)
         t = await texts_for(repos, context, update)
+        reminders = await _reminder_settings(repos, context, user.id, t)
 
     if language is not None:
         catalog = data.knowledge.catalog
         await answer(query, t("settings.saved", language=catalog.names[t.language]))
-        await show(query, screens.settings_screen(t, catalog, choice, user.language_code))
+        screen = screens.settings_screen(t, catalog, choice, user.language_code, reminders)
+        await show(query, screen)
     elif confirmed is not None:
         await answer(query)
         await show(query, screens.Screen(t("delete.done" if confirmed else "delete.kept")))

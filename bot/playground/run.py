@@ -14,20 +14,23 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Final
 
 from aiohttp import web
 from pydantic import SecretStr
 from telegram import Update
 
-from bot.app import build_app
+from bot.app import BotApplication, build_app
 from bot.config import Settings
 from bot.content.loader import Knowledge
+from bot.db.uow import unit_of_work
 from bot.localapi import LocalBotApi
 from bot.localapi.server import base_urls
+from bot.services import reminders
 
 from .clock import AdjustableClock
-from .server import FIRST_RUNNER_ID, create_playground_app
+from .server import FIRST_RUNNER_ID, BotHooks, create_playground_app
 
 PLAYGROUND_TOKEN: Final = "123456:PLAYGROUND"
 """The token the local Bot API accepts; it means nothing anywhere else."""
@@ -74,8 +77,11 @@ async def running_playground(
         history_limit=CALLS_KEPT,
     )
     api.user(FIRST_RUNNER_ID, first_name=FIRST_RUNNER_NAME, language_code="en")
+    hooks = BotHooks()
     runner = web.AppRunner(
-        create_playground_app(api, clock), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS
+        create_playground_app(api, clock, hooks),
+        access_log=None,
+        shutdown_timeout=SHUTDOWN_SECONDS,
     )
     await runner.setup()
     try:
@@ -85,6 +91,7 @@ async def running_playground(
         app = build_app(
             bot_settings(settings, base_url, base_file_url), knowledge=knowledge, clock=clock
         )
+        _connect(hooks, app)
         updater = app.updater
         if updater is None:
             raise RuntimeError("build_app made a bot without an updater; it cannot poll")
@@ -109,6 +116,17 @@ async def running_playground(
                 await app.post_shutdown(app)
     finally:
         await runner.cleanup()
+
+
+def _connect(hooks: BotHooks, app: BotApplication) -> None:
+    """Let the page's clock control run the dispatcher and find a runner's next reminder."""
+
+    async def next_due(runner_id: int) -> datetime | None:
+        async with unit_of_work(app.bot_data.sessionmaker) as repos:
+            return await reminders.next_due_for(repos, runner_id)
+
+    hooks.clock_moved = lambda: app.bot_data.dispatcher.poke(app.bot)
+    hooks.next_due = next_due
 
 
 def run_playground(

@@ -4,7 +4,8 @@ Owns :func:`create_playground_app`. The Bot API stays where ``bot.localapi.serve
 (``/bot<token>/<method>``, ``/file/bot<token>/<path>``); this adds ``GET /`` (the page), its
 static files under ``/playground/static/`` and a small JSON API under ``/playground/api/``:
 runners, their chats, what a runner does (text, button presses, stickers), the command menu, the
-clock, and ``changes`` to long-poll the world's version counter. Requests must name a loopback
+clock (moving it runs the bot's reminder dispatcher at once; "next run" jumps to a runner's next
+reminder), and ``changes`` to long-poll the world's version counter. Requests must name a loopback
 host and write with JSON, so other web sites open in the same browser cannot drive it.
 """
 
@@ -15,7 +16,8 @@ import contextlib
 import ipaddress
 import re
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 
@@ -30,6 +32,20 @@ from .views import bot_view, chat_view, clock_view, commands_view, runner_view
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
 API_PREFIX: Final = "/playground/api"
 CLOCK_KEY: Final = web.AppKey("playground_clock", AdjustableClock)
+NEXT_RUN: Final = "next_run"
+
+
+@dataclass
+class BotHooks:
+    """What the clock control asks of the bot; `run.py` fills them in once the bot is built."""
+
+    clock_moved: Callable[[], None] = lambda: None
+    """Called after every move of the clock (the bot sends whatever became due)."""
+    next_due: Callable[[int], Awaitable[datetime | None]] | None = None
+    """When a runner's next reminder is due, if any."""
+
+
+HOOKS_KEY: Final = web.AppKey("playground_hooks", BotHooks)
 FIRST_RUNNER_ID: Final = 100_000_001
 """Runners created from the page get ids from here on, like real Telegram user ids."""
 LONG_POLL_SECONDS: Final = 20.0
@@ -41,7 +57,9 @@ _LANGUAGE: Final = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def create_playground_app(api: LocalBotApi, clock: AdjustableClock) -> web.Application:
+def create_playground_app(
+    api: LocalBotApi, clock: AdjustableClock, hooks: BotHooks | None = None
+) -> web.Application:
     """Return the local Bot API app for ``api`` with the playground page and JSON API added."""
     routes = [
         web.get("/", _index),
@@ -60,6 +78,7 @@ def create_playground_app(api: LocalBotApi, clock: AdjustableClock) -> web.Appli
     ]
     app = create_app(api, routes=routes)
     app[CLOCK_KEY] = clock
+    app[HOOKS_KEY] = hooks or BotHooks()
     app.middlewares.append(_guard)
     app.on_shutdown.append(_release_long_polls)
     return app
@@ -193,21 +212,54 @@ async def _send_sticker(request: web.Request) -> web.Response:
 
 
 async def _clock(request: web.Request) -> web.Response:
-    return web.json_response(clock_view(request.app[CLOCK_KEY]))
+    """The clock; with ``?runner_id=`` also that runner's next reminder."""
+    runner_id = _optional_runner(request, request.query.get("runner_id"))
+    clock = request.app[CLOCK_KEY]
+    return web.json_response(clock_view(clock, await _next_due(request, runner_id)))
 
 
 async def _move_clock(request: web.Request) -> web.Response:
-    """Move the bot's clock forward: ``{"advance": "15m" | "1h" | "next_day"}``."""
+    """Move the bot's clock forward: ``{"advance": "15m" | "1h" | "next_day" | "next_run"}``.
+
+    ``next_run`` (with ``runner_id``) jumps to that runner's next reminder. Every move runs
+    the bot's reminder dispatcher at once, so what became due shows up in the chat.
+    """
     clock = request.app[CLOCK_KEY]
-    step = (await _json_body(request)).get("advance")
+    body = await _json_body(request)
+    step = body.get("advance")
+    runner_id = _optional_runner(request, body.get("runner_id"))
     if step == "next_day":
         clock.next_day()
     elif isinstance(step, str) and step in CLOCK_STEPS:
         clock.advance(CLOCK_STEPS[step])
+    elif step == NEXT_RUN:
+        due = await _next_due(request, runner_id)
+        if due is None:
+            raise _RefusedError(409, "this runner has no reminder planned")
+        clock.advance(max(due - clock.now(), timedelta(0)))
     else:
-        raise _RefusedError(400, f"advance must be one of {', '.join([*CLOCK_STEPS, 'next_day'])}")
+        steps = ", ".join([*CLOCK_STEPS, "next_day", NEXT_RUN])
+        raise _RefusedError(400, f"advance must be one of {steps}")
+    request.app[HOOKS_KEY].clock_moved()
     request.app[API_KEY].notify_change()
-    return web.json_response(clock_view(clock))
+    return web.json_response(clock_view(clock, await _next_due(request, runner_id)))
+
+
+async def _next_due(request: web.Request, runner_id: int | None) -> datetime | None:
+    next_due = request.app[HOOKS_KEY].next_due
+    if runner_id is None or next_due is None:
+        return None
+    return await next_due(runner_id)
+
+
+def _optional_runner(request: web.Request, value: object) -> int | None:
+    """Return a known runner's id from a query or body value; None when absent or unknown."""
+    try:
+        runner_id = int(str(value))
+    except ValueError:
+        return None
+    known = {chat.id for chat in request.app[API_KEY].chats}
+    return runner_id if runner_id in known else None
 
 
 def _runner_id(request: web.Request) -> int:

@@ -7,6 +7,7 @@ safe HTML by :func:`~bot.playground.render.entity_html`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final
 
 from bot.localapi import ChatMessage, LocalBotApi, SimUser
@@ -124,12 +125,12 @@ def commands_view(api: LocalBotApi, language_code: str | None) -> list[JsonDict]
     return [{"command": command, "description": text} for command, text in listed]
 
 
-def clock_view(clock: AdjustableClock) -> JsonDict:
-    """Return the bot's current time, how far it is ahead, and the next run (none yet)."""
+def clock_view(clock: AdjustableClock, next_run: datetime | None = None) -> JsonDict:
+    """Return the bot's current time, how far it is ahead, and a runner's next reminder."""
     now = clock.now()
     return {
         "now": now.isoformat(),
         "epoch_ms": int(now.timestamp() * 1000),
         "offset_seconds": int(clock.offset.total_seconds()),
-        "next_run": None,
+        "next_run": next_run.isoformat() if next_run is not None else None,
     }

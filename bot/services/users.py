@@ -33,6 +33,7 @@ async def choose_language(
 async def blocked_by(repos: Repositories, user_id: int, now: datetime) -> None:
     """Record that the runner blocked the bot, so nothing more is sent to them."""
     await repos.users.deactivate(user_id, now)
+    await repos.reminders.stop_for_user(user_id)
 
 
 async def delete_everything(repos: Repositories, user_id: int) -> bool:

@@ -7,6 +7,13 @@ malformed data decode to None and get a polite answer, never an error):
                                     action is an answer id, or -back / -cancel
     s1:lang:<code|auto>             choose the language in /settings
     s1:del:<yes|no>                 confirm or refuse /delete_me
+    r1:list | r1:add                /runs: the list, and adding a run
+    r1:p:<plan>:<action>[:<arg>]    a button of a run plan (days, date, time, length, …)
+    r1:tz | r1:tz:<zone> | r1:tza:<zone>   the zone screen; choose one (tza: then add a run)
+    r1:pause | r1:pause:w | r1:pause:u | r1:resume   pause for days / until resumed; resume
+    r1:skip:<plan>:<run start, epoch minutes>        the tip's "Skip this run"
+    c1:<checkin>:<step>:<answer>    answer step number <step> of a post-run check-in
+    c1:<checkin>:snooze | c1:<checkin>:norun         "remind me later", "I didn't run"
     g1:l                            /gear: the runner's shoes
     g1:n                            add a shoe (the bot then waits for its typed name)
     g1:c                            stop waiting for a typed name
@@ -20,12 +27,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 MAX_BYTES = 64
 """Telegram's limit on callback data."""
 TRIAGE_PATTERN = r"^t1:"
 SETTINGS_PATTERN = r"^s1:"
+RUNS_PATTERN = r"^r1:"
 GEAR_PATTERN = r"^g1:"
+CHECKIN_PATTERN = r"^c1:"
+RUNS_LIST = "r1:list"
+RUNS_ADD = "r1:add"
+TIMEZONE = "r1:tz"
+PAUSE = "r1:pause"
+PAUSE_DAYS = "r1:pause:w"
+PAUSE_OPEN = "r1:pause:u"
+RESUME = "r1:resume"
+SNOOZE = "snooze"
+NO_RUN = "norun"
 START_TRIAGE = "t1:new"
 BACK = "-back"
 CANCEL = "-cancel"
@@ -34,6 +53,15 @@ AUTO_LANGUAGE = "auto"
 _TRIAGE = re.compile(r"^t1:(\d{1,15}):(\d{1,3}):([a-z][a-z0-9_]{0,23}|-back|-cancel)$")
 _LANGUAGE = re.compile(r"^s1:lang:([a-z]{2,3}|auto)$")
 _DELETE = re.compile(r"^s1:del:(yes|no)$")
+_PLAN = re.compile(
+    r"^r1:p:(\d{1,15}):(open|wd|once|day|days|next|time|t|dur|d|tip|chk|save|cancel|del|delok)"
+    r"(?::(\d{1,8}))?$"
+)
+_ZONE = re.compile(r"^r1:tz(a?):([A-Za-z][A-Za-z0-9_+-]{0,31}(?:/[A-Za-z0-9_+-]{1,31}){0,2})$")
+_SKIP = re.compile(r"^r1:skip:(\d{1,15}):(\d{1,10})$")
+_CHECKIN = re.compile(r"^c1:(\d{1,15}):(\d{1,2}):([a-z][a-z0-9_]{0,23})$")
+_CHECKIN_COMMAND = re.compile(r"^c1:(\d{1,15}):(snooze|norun)$")
+_SIMPLE_RUNS = {RUNS_LIST, RUNS_ADD, TIMEZONE, PAUSE, PAUSE_DAYS, PAUSE_OPEN, RESUME}
 _GEAR = re.compile(
     r"^g1:(?:(?P<bare>[lnc])"
     r"|(?P<shoe_action>[odrxy]):(?P<shoe>\d{1,12})"
@@ -52,6 +80,7 @@ GEAR_DELETE_CONFIRMED = "y"
 GEAR_ASK = "q"
 GEAR_SET = "s"
 _NOT_SURE = "-"
+_ARGUMENTS = {"wd": r"[0-6]", "day": r"\d{8}", "t": r"\d{4}", "d": r"\d{1,3}"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +90,21 @@ class TriagePress:
     session_id: int
     step: int
     action: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunsPress:
+    """A press on a /runs, time-zone, pause or tip button."""
+
+    kind: str
+    """`simple` (the data is one of the fixed values), `plan`, `zone` or `skip`."""
+    data: str = ""
+    plan_id: int | None = None
+    action: str | None = None
+    argument: str | None = None
+    zone: str | None = None
+    then_add: bool = False
+    run_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +132,15 @@ class SettingPress:
     store: bool
     option: str | None = None
     """The option stored; None is "not sure"."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinPress:
+    """A press on a check-in button: an answer to step `step`, or snooze / no run."""
+
+    checkin_id: int
+    step: int | None
+    action: str
 
 
 def triage(session_id: int, step: int, action: str) -> str:
@@ -145,6 +198,72 @@ def decode_gear(data: str | None) -> GearPress | ShoePress | SettingPress | None
         store=store,
         option=None if option in (None, _NOT_SURE) else option,
     )
+
+
+def plan(plan_id: int, action: str, argument: str | None = None) -> str:
+    """Encode a run-plan button."""
+    return _checked(f"r1:p:{plan_id}:{action}" + (f":{argument}" if argument else ""))
+
+
+def zone(name: str, *, then_add: bool = False) -> str:
+    """Encode a time-zone choice (then_add: adding a run follows)."""
+    return _checked(f"r1:tz{'a' if then_add else ''}:{name}")
+
+
+def skip(plan_id: int, run_at: datetime) -> str:
+    """Encode the tip's "Skip this run" for the run starting at `run_at`."""
+    return _checked(f"r1:skip:{plan_id}:{int(run_at.timestamp()) // 60}")
+
+
+def checkin(checkin_id: int, step: int, answer: str) -> str:
+    """Encode a check-in answer, or `snooze` / `norun` (with any step)."""
+    if answer in (SNOOZE, NO_RUN):
+        return _checked(f"c1:{checkin_id}:{answer}")
+    return _checked(f"c1:{checkin_id}:{step}:{answer}")
+
+
+def decode_runs(data: str | None) -> RunsPress | None:
+    """Decode a /runs, time-zone, pause or tip button; None when malformed."""
+    data = data or ""
+    if data in _SIMPLE_RUNS:
+        return RunsPress("simple", data)
+    if match := _PLAN.match(data):
+        action, argument = match[2], match[3]
+        pattern = _ARGUMENTS.get(action)
+        if (pattern is None) != (argument is None):
+            return None
+        if pattern is not None and not _valid_argument(action, argument or "", pattern):
+            return None
+        return RunsPress("plan", data, int(match[1]), action, argument)
+    if match := _ZONE.match(data):
+        return RunsPress("zone", data, zone=match[2], then_add=match[1] == "a")
+    if match := _SKIP.match(data):
+        run_at = datetime.fromtimestamp(int(match[2]) * 60, UTC)
+        return RunsPress("skip", data, int(match[1]), run_at=run_at)
+    return None
+
+
+def _valid_argument(action: str, argument: str, pattern: str) -> bool:
+    if re.fullmatch(pattern, argument) is None:
+        return False
+    if action == "t":
+        return int(argument[:2]) < 24 and int(argument[2:]) < 60
+    if action == "day":
+        try:
+            date(int(argument[:4]), int(argument[4:6]), int(argument[6:]))
+        except ValueError:
+            return False
+    return True
+
+
+def decode_checkin(data: str | None) -> CheckinPress | None:
+    """Decode a check-in button; None when malformed."""
+    data = data or ""
+    if match := _CHECKIN.match(data):
+        return CheckinPress(int(match[1]), int(match[2]), match[3])
+    if match := _CHECKIN_COMMAND.match(data):
+        return CheckinPress(int(match[1]), None, match[2])
+    return None
 
 
 def decode_triage(data: str | None) -> TriagePress | None:

@@ -48,9 +48,13 @@ def help_screen(t: Texts) -> Screen:
 
 
 def settings_screen(
-    t: Texts, catalog: Catalog, chosen: str | None, telegram: str | None
+    t: Texts,
+    catalog: Catalog,
+    chosen: str | None,
+    telegram: str | None,
+    reminders: ReminderSettings,
 ) -> Screen:
-    """Return /settings with the language buttons, the current choice marked."""
+    """Return /settings: the language buttons (current choice marked), time zone and pause."""
     current = catalog.names[catalog.resolve(chosen or telegram)]
     auto = t("settings.language_auto", language=catalog.names[catalog.resolve(telegram)])
     rows = [[_button(auto, callback_data.language(callback_data.AUTO_LANGUAGE), chosen is None)]]
@@ -58,7 +62,31 @@ def settings_screen(
         [_button(name, callback_data.language(code), chosen == code)]
         for code, name in sorted(catalog.names.items())
     ]
-    return Screen(t("settings.text", language=current), InlineKeyboardMarkup(rows))
+    pause = (
+        InlineKeyboardButton(t("settings.button_resume"), callback_data=callback_data.RESUME)
+        if reminders.paused
+        else InlineKeyboardButton(t("settings.button_pause"), callback_data=callback_data.PAUSE)
+    )
+    timezone = InlineKeyboardButton(
+        t("settings.button_timezone"), callback_data=callback_data.TIMEZONE
+    )
+    rows.append([timezone, pause])
+    text = t(
+        "settings.text",
+        language=current,
+        timezone=reminders.timezone,
+        reminders=reminders.state,
+    )
+    return Screen(text, InlineKeyboardMarkup(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    """The reminder part of /settings, already in words."""
+
+    timezone: str
+    state: str
+    paused: bool
 
 
 def delete_confirmation(t: Texts) -> Screen:

@@ -98,7 +98,7 @@ async def test_a_runner_tries_the_bot_in_the_browser(page: Page) -> None:
     await page.get_by_test_id("menu-button").click()
     menu = page.get_by_test_id("command-menu")
     await expect(menu).to_be_visible()
-    await expect(menu.get_by_test_id("command-item")).to_have_count(8)
+    await expect(menu.get_by_test_id("command-item")).to_have_count(10)
     await expect(menu).to_contain_text("Check your numb or tingling feet")
     await menu.locator('[data-command="help"]').click()
     await expect(menu).to_be_hidden()
@@ -139,7 +139,7 @@ async def test_a_runner_tries_the_bot_in_the_browser(page: Page) -> None:
     await select.select_option(maria)
     await expect(bot_messages(page).first).to_contain_text("Hi Maria!")
 
-    # The clock moves forward; "Next run" waits for run schedules.
+    # The clock moves forward; "Next run" waits until this runner plans a run.
     clock = page.get_by_test_id("clock-now")
     before = await clock.get_attribute("datetime")
     await page.get_by_test_id("clock-1h").click()
@@ -147,7 +147,7 @@ async def test_a_runner_tries_the_bot_in_the_browser(page: Page) -> None:
     await page.get_by_test_id("clock-next-day").click()
     next_run = page.get_by_test_id("clock-next-run")
     await expect(next_run).to_be_disabled()
-    await expect(next_run).to_have_attribute("title", "Arrives with run schedules")
+    await expect(next_run).to_have_attribute("title", "No reminder planned for this runner")
     await send(page, "/help")
     await expect(page.get_by_test_id("date-chip")).to_have_count(2)
     after = await clock.get_attribute("datetime")

@@ -339,3 +339,27 @@ async def test_get_updates_alone_is_not_a_change(api: LocalBotApi) -> None:
     assert api.version == before
     await bot_call(api, "getMe")
     assert api.version == before + 1
+
+
+async def test_next_run_jumps_to_the_runners_next_reminder_and_runs_the_dispatcher(
+    api: LocalBotApi, clock: AdjustableClock
+) -> None:
+    due = datetime(2026, 11, 25, 5, 30, tzinfo=UTC)
+    moves: list[datetime] = []
+
+    async def next_due(runner_id: int) -> datetime | None:
+        return due if runner_id == RUNNER else None
+
+    hooks = playground_server.BotHooks(lambda: moves.append(clock.now()), next_due)
+    async with TestClient(TestServer(create_playground_app(api, clock, hooks))) as client:
+        api.user(RUNNER, first_name="Alex")
+        other = await new_runner(client)
+        assert (await get(client, f"/clock?runner_id={RUNNER}"))["next_run"] == due.isoformat()
+        assert (await get(client, f"/clock?runner_id={other}"))["next_run"] is None
+        assert (await get(client, "/clock?runner_id=nonsense"))["next_run"] is None
+        await post(client, "/clock", {"advance": "next_run", "runner_id": other}, 409)
+        moved = await post(client, "/clock", {"advance": "next_run", "runner_id": RUNNER}, 200)
+        assert moved["now"] == due.isoformat()
+        assert moves == [due], "moving the clock ran the dispatcher at once"
+        await post(client, "/clock", {"advance": "15m"}, 200)
+        assert len(moves) == 2

@@ -75,7 +75,8 @@ async function refresh() {
 }
 
 async function refreshOnce() {
-  const [{ runners }, clock] = await Promise.all([api("/runners"), api("/clock")]);
+  const runner = state.runnerId === null ? "" : String(state.runnerId);
+  const [{ runners }, clock] = await Promise.all([api("/runners"), api(`/clock?runner_id=${runner}`)]);
   state.runners = runners;
   if (!runners.some((runner) => runner.id === state.runnerId)) {
     const saved = Number(localStorage.getItem(RUNNER_KEY));
@@ -500,7 +501,13 @@ function closePopups() {
 function setClock(clock) {
   state.clock = clock;
   state.clockReadAt = performance.now();
-  $("clock-next-run").disabled = clock.next_run === null;
+  const nextRun = $("clock-next-run");
+  nextRun.disabled = clock.next_run === null;
+  nextRun.title = clock.next_run === null
+    ? "No reminder planned for this runner"
+    : `Jump to this runner's next reminder (${new Date(clock.next_run).toLocaleString("en-GB", {
+      weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+    })})`;
   renderClock();
 }
 
@@ -527,7 +534,7 @@ function formatDuration(seconds) {
 
 async function advanceClock(step) {
   try {
-    setClock(await api("/clock", { advance: step }));
+    setClock(await api("/clock", { advance: step, runner_id: state.runnerId }));
   } catch (error) {
     toast(error.message);
   }

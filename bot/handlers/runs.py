@@ -1,0 +1,109 @@
+"""/runs, /pause, the time zone and the tip's buttons (r1:), and typed times and zones."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import Context
+from bot.db.uow import Repositories, unit_of_work
+from bot.handlers.replies import answer, send, show, telegram_texts, texts_for
+from bot.services import schedules
+from bot.services.schedules import RunsAction, RunsView
+from bot.ui import callback_data, schedule_screens
+from bot.ui.callback_data import RunsPress
+from bot.ui.screens import Screen
+
+
+def _context(context: Context) -> schedules.Context:
+    data = context.bot_data
+    return schedules.Context(data.knowledge, data.settings.default_timezone, data.clock.now())
+
+
+async def runs_command(update: Update, context: Context) -> None:
+    """List the runner's planned runs with buttons to add and change them."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        view = await schedules.overview(repos, user.id, user.language_code, _context(context))
+        t = await texts_for(repos, context, update)
+    await send(message, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
+
+
+async def pause_command(update: Update, context: Context) -> None:
+    """Show whether reminders are paused, with the buttons to pause or resume them."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        view = await schedules.pause_screen(repos, user.id, user.language_code, _context(context))
+        t = await texts_for(repos, context, update)
+    await send(message, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Apply an r1: button; forged or malformed data gets a short alert."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    press = callback_data.decode_runs(query.data)
+    if press is None:
+        await answer(query, telegram_texts(context, update)("runs.invalid_button"), alert=True)
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        view = await _apply(repos, user.id, user.language_code, press, _context(context))
+        t = await texts_for(repos, context, update)
+    await answer(query, schedule_screens.note_text(t, view), alert=view.alert)
+    await show(query, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
+
+
+async def _apply(
+    repos: Repositories,
+    user_id: int,
+    language_code: str | None,
+    press: RunsPress,
+    ctx: schedules.Context,
+) -> RunsView:
+    if press.kind == "plan" and press.plan_id is not None and press.action is not None:
+        await repos.users.seen(user_id, language_code, ctx.now)
+        action = RunsAction(press.action)
+        return await schedules.plan_action(
+            repos, user_id, press.plan_id, action, press.argument, ctx
+        )
+    if press.kind == "zone" and press.zone is not None:
+        return await schedules.choose_timezone(
+            repos, user_id, language_code, press.zone, press.then_add, ctx
+        )
+    if press.kind == "skip" and press.plan_id is not None and press.run_at is not None:
+        return await schedules.skip_run(repos, user_id, press.plan_id, press.run_at, ctx)
+    simple = {
+        callback_data.RUNS_LIST: schedules.overview,
+        callback_data.RUNS_ADD: schedules.start_adding,
+        callback_data.TIMEZONE: schedules.timezone_screen,
+        callback_data.PAUSE: schedules.pause_screen,
+        callback_data.RESUME: schedules.resume,
+    }
+    if press.data in simple:
+        return await simple[press.data](repos, user_id, language_code, ctx)
+    open_ended = press.data == callback_data.PAUSE_OPEN
+    return await schedules.pause(repos, user_id, language_code, open_ended, ctx)
+
+
+async def typed_text(update: Update, context: Context) -> bool:
+    """Take typed text as an awaited time or time zone; return False if none was awaited."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None or message.text is None:
+        return False
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        view = await schedules.typed_text(
+            repos, user.id, user.language_code, message.text, _context(context)
+        )
+        t = await texts_for(repos, context, update)
+    if view is None:
+        return False
+    screen = schedule_screens.runs_screen(t, context.bot_data.knowledge, view)
+    note = schedule_screens.note_text(t, view)
+    if note is not None:
+        screen = Screen(f"{note}\n\n{screen.text}", screen.keyboard)
+    await send(message, screen)
+    return True

@@ -1,0 +1,405 @@
+"""Screens of /runs, the time zone, /pause, pre-run tips and post-run check-ins.
+
+Built only from catalogue texts and the services' view-models; every button carries data
+from `bot.ui.callback_data`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.content import keys
+from bot.content.catalog import Texts
+from bot.content.loader import Knowledge
+from bot.content.models import Tier
+from bot.services.checkins import CheckinDone, CheckinQuestion
+from bot.services.reminders import Outgoing
+from bot.services.schedules import PAUSED_UNTIL_RESUMED, PlanView, RunsView, Screen, ZoneView
+from bot.services.scheduling import clock_text
+from bot.ui import callback_data
+from bot.ui.screens import Screen as Message
+
+Rows = list[list[InlineKeyboardButton]]
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def _rows(buttons: Sequence[InlineKeyboardButton], columns: int) -> Rows:
+    return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
+
+
+def day_label(t: Texts, day: date) -> str:
+    """Return a date as the runner reads it, e.g. "Mon 23 Nov"."""
+    weekdays, months = t("runs.day_names").split(","), t("runs.month_names").split(",")
+    return t(
+        "runs.date", weekday=weekdays[day.weekday()], day=day.day, month=months[day.month - 1]
+    )
+
+
+def moment_label(t: Texts, moment: datetime) -> str:
+    """Return a local moment as "Mon 30 Nov, 07:30"."""
+    return f"{day_label(t, moment.date())}, {moment:%H:%M}"
+
+
+def zone_label(t: Texts, zone: ZoneView) -> str:
+    """Return the zone as /settings shows it: its name, or that it is only assumed."""
+    return zone.name if zone.chosen else t("tz.assumed", zone=zone.name)
+
+
+def reminders_label(t: Texts, view: RunsView) -> str:
+    """Return whether reminders are on or paused (and until when)."""
+    if view.paused_until is None:
+        return t("pause.state_on")
+    if view.paused_until >= PAUSED_UNTIL_RESUMED:
+        return t("pause.state_open")
+    local = view.paused_until.astimezone(ZoneInfo(view.zone.name))
+    return t("pause.state_until", until=moment_label(t, local))
+
+
+def run_line(t: Texts, plan: PlanView) -> str:
+    """Return one run: its days or date, start time and length."""
+    start = f"{plan.start:%H:%M}" if plan.start is not None else "…"
+    duration = plan.duration if plan.duration is not None else "…"
+    if plan.one_off is not None:
+        return t("runs.once", date=day_label(t, plan.one_off), time=start, duration=duration)
+    names = t("runs.day_names").split(",")
+    days = (
+        t("runs.every_day")
+        if len(plan.weekdays) == len(names)
+        else ", ".join(names[d] for d in sorted(plan.weekdays))
+    )
+    return t("runs.weekly", days=days, time=start, duration=duration)
+
+
+def _flags(t: Texts, plan: PlanView) -> str:
+    state = {True: t("runs.on"), False: t("runs.off")}
+    return t("runs.flags", tip=state[plan.tip_on], checkin=state[plan.checkin_on])
+
+
+def note_text(t: Texts, view: RunsView) -> str | None:
+    """Return the toast or alert that goes with a view, if any."""
+    if view.note is None:
+        return None
+    if view.note == "runs.limit":
+        return t(view.note, max=view.limits["max"])
+    if view.note == "tz.saved":
+        return t(view.note, zone=view.zone.name, now=f"{view.zone.now:%H:%M}")
+    return t(view.note)
+
+
+def runs_screen(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    """Return the screen a /runs, time-zone or pause view asks for."""
+    builders = {
+        Screen.LIST: _list,
+        Screen.TIMEZONE: _timezone,
+        Screen.DAYS: _days,
+        Screen.DATE: _date,
+        Screen.TIME: _time,
+        Screen.DURATION: _duration,
+        Screen.PLAN: _plan,
+        Screen.CONFIRM_DELETE: _confirm_delete,
+        Screen.PAUSE: _pause,
+    }
+    if view.screen is Screen.CANCELLED:
+        return Message(t("runs.cancelled"))
+    if view.screen is Screen.SKIPPED:
+        return Message(t("tip_flow.skipped"))
+    return builders[view.screen](t, knowledge, view)
+
+
+def _list(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    parts = [t("runs.title"), t("runs.zone_line", zone=zone_label(t, view.zone))]
+    if view.paused_until is not None:
+        parts[-1] += "\n" + t("runs.paused_line", state=reminders_label(t, view))
+    if view.plans:
+        parts.append(
+            "\n\n".join(
+                f"{number}. {run_line(t, plan)}\n{_flags(t, plan)}"
+                for number, plan in enumerate(view.plans, start=1)
+            )
+        )
+    else:
+        parts.append(t("runs.none", before=view.limits["before"], after=view.limits["after"]))
+    rows: Rows = [
+        [_button(f"{number}. {run_line(t, plan)}", callback_data.plan(plan.id, "open"))]
+        for number, plan in enumerate(view.plans, start=1)
+    ]
+    if view.can_add:
+        rows.append([_button(t("runs.add"), callback_data.RUNS_ADD)])
+    rows.append(
+        [
+            _button(t("settings.button_timezone"), callback_data.TIMEZONE),
+            _pause_button(t, view),
+        ]
+    )
+    return Message("\n\n".join(parts), InlineKeyboardMarkup(rows))
+
+
+def _pause_button(t: Texts, view: RunsView) -> InlineKeyboardButton:
+    if view.paused_until is None:
+        return _button(t("settings.button_pause"), callback_data.PAUSE)
+    return _button(t("settings.button_resume"), callback_data.RESUME)
+
+
+def _timezone(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    zone, now = view.zone.name, f"{view.zone.now:%H:%M}"
+    text = t("tz.ask" if view.zone.chosen else "tz.ask_first", zone=zone, now=now)
+    if view.typed is not None:
+        text = f"{t('tz.unknown', text=view.typed)}\n\n{text}"
+    names = list(knowledge.schedules.timezones)
+    buttons = [
+        _button(
+            f"✓ {name}" if view.zone.chosen and name == zone else name,
+            callback_data.zone(name, then_add=view.then_add),
+        )
+        for name in names
+    ]
+    rows = _rows(buttons, 2)
+    if not view.zone.chosen:
+        rows.append(
+            [_button(t("tz.keep", zone=zone), callback_data.zone(zone, then_add=view.then_add))]
+        )
+    rows.append([_button(t("runs.back"), callback_data.RUNS_LIST)])
+    return Message(text, InlineKeyboardMarkup(rows))
+
+
+def _back_or_cancel(t: Texts, plan: PlanView, back_to: str) -> InlineKeyboardButton:
+    if plan.draft:
+        return _button(t("runs.cancel"), callback_data.plan(plan.id, "cancel"))
+    return _button(t("runs.back"), callback_data.plan(plan.id, back_to))
+
+
+def _days(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    plan = _plan_of(view)
+    names = t("runs.day_names").split(",")
+    toggles = [
+        _button(
+            f"✓ {name}" if day in plan.weekdays else name,
+            callback_data.plan(plan.id, "wd", str(day)),
+        )
+        for day, name in enumerate(names)
+    ]
+    rows = _rows(toggles, 4)
+    rows.append(
+        [
+            _button(t("runs.just_once"), callback_data.plan(plan.id, "once")),
+            _button(t("runs.next"), callback_data.plan(plan.id, "next")),
+        ]
+    )
+    rows.append([_back_or_cancel(t, plan, "open")])
+    return Message(
+        t("runs.ask_days" if plan.draft else "runs.ask_days_edit"), InlineKeyboardMarkup(rows)
+    )
+
+
+def _date(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    plan = _plan_of(view)
+    today = view.zone.now.date()
+    buttons = []
+    for offset in range(knowledge.schedules.one_off_days):
+        day = today + timedelta(days=offset)
+        label = day_label(t, day)
+        if offset == 0:
+            label = t("runs.today", date=label)
+        elif offset == 1:
+            label = t("runs.tomorrow", date=label)
+        buttons.append(_button(label, callback_data.plan(plan.id, "day", f"{day:%Y%m%d}")))
+    rows = _rows(buttons, 2)
+    rows.append([_button(t("runs.back"), callback_data.plan(plan.id, "days"))])
+    return Message(t("runs.ask_date"), InlineKeyboardMarkup(rows))
+
+
+def _time(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    plan = _plan_of(view)
+    text = t("runs.ask_time")
+    if view.typed is not None:
+        text = f"{t('runs.bad_time', text=view.typed)}\n\n{text}"
+    buttons = [
+        _button(
+            f"✓ {start}" if plan.start is not None and f"{plan.start:%H:%M}" == start else start,
+            callback_data.plan(plan.id, "t", start.replace(":", "")),
+        )
+        for start in knowledge.schedules.start_times
+    ]
+    rows = _rows(buttons, 4)
+    rows.append([_back_or_cancel(t, plan, "open")])
+    return Message(text, InlineKeyboardMarkup(rows))
+
+
+def _duration(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    plan = _plan_of(view)
+    buttons = [
+        _button(
+            f"✓ {t('runs.minutes', minutes=m)}"
+            if plan.duration == m
+            else t("runs.minutes", minutes=m),
+            callback_data.plan(plan.id, "d", str(m)),
+        )
+        for m in knowledge.schedules.durations
+    ]
+    rows = _rows(buttons, 3)
+    rows.append([_back_or_cancel(t, plan, "open")])
+    return Message(t("runs.ask_duration", after=view.limits["after"]), InlineKeyboardMarkup(rows))
+
+
+def _plan(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    plan = _plan_of(view)
+    run = f"{run_line(t, plan)}\n{_flags(t, plan)}"
+    state = {True: t("runs.on"), False: t("runs.off")}
+    toggles = [
+        _button(
+            t("runs.button_tip", state=state[plan.tip_on]), callback_data.plan(plan.id, "tip")
+        ),
+        _button(
+            t("runs.button_checkin", state=state[plan.checkin_on]),
+            callback_data.plan(plan.id, "chk"),
+        ),
+    ]
+    if plan.draft:
+        rows: Rows = [[toggles[0]], [toggles[1]]]
+        rows.append(
+            [
+                _button(t("runs.save"), callback_data.plan(plan.id, "save")),
+                _button(t("runs.cancel"), callback_data.plan(plan.id, "cancel")),
+            ]
+        )
+        return Message(t.markup("runs.summary_draft", run=run), InlineKeyboardMarkup(rows))
+    upcoming = moment_label(t, plan.next_run) if plan.next_run else t("runs.no_next")
+    rows = [
+        [
+            _button(t("runs.change_days"), callback_data.plan(plan.id, "days")),
+            _button(t("runs.change_time"), callback_data.plan(plan.id, "time")),
+            _button(t("runs.change_duration"), callback_data.plan(plan.id, "dur")),
+        ],
+        [toggles[0]],
+        [toggles[1]],
+        [
+            _button(t("runs.delete"), callback_data.plan(plan.id, "del")),
+            _button(t("runs.all_runs"), callback_data.RUNS_LIST),
+        ],
+    ]
+    text = t.markup("runs.summary", run=run, next=upcoming)
+    return Message(text, InlineKeyboardMarkup(rows))
+
+
+def _confirm_delete(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    plan = _plan_of(view)
+    rows = [
+        [_button(t("runs.delete_yes"), callback_data.plan(plan.id, "delok"))],
+        [_button(t("runs.back"), callback_data.plan(plan.id, "open"))],
+    ]
+    text = t.markup("runs.delete_confirm", run=run_line(t, plan))
+    return Message(text, InlineKeyboardMarkup(rows))
+
+
+def _pause(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    if view.paused_until is None:
+        days = view.limits["pause_days"]
+        rows = [
+            [_button(t("pause.week", days=days), callback_data.PAUSE_DAYS)],
+            [_button(t("pause.open_ended"), callback_data.PAUSE_OPEN)],
+        ]
+        return Message(t("pause.ask"), InlineKeyboardMarkup(rows))
+    if view.paused_until >= PAUSED_UNTIL_RESUMED:
+        text = t("pause.paused_open")
+    else:
+        local = view.paused_until.astimezone(ZoneInfo(view.zone.name))
+        text = t("pause.paused_until", until=moment_label(t, local))
+    rows = [[_button(t("pause.resume"), callback_data.RESUME)]]
+    return Message(text, InlineKeyboardMarkup(rows))
+
+
+def _plan_of(view: RunsView) -> PlanView:
+    if view.plan is None:
+        raise ValueError(f"the {view.screen} screen needs a plan")
+    return view.plan
+
+
+# ── Reminders ──────────────────────────────────────────────────────────────────
+
+
+def tip_message(t: Texts, outgoing: Outgoing) -> Message:
+    """Return the pre-run tip with "Skip this run" and "Pause reminders"."""
+    start = clock_text(outgoing.run_at, ZoneInfo(outgoing.zone))
+    text = t.markup("tip_flow.message", time=start, tip=t(keys.tip(outgoing.tip_id or "")))
+    rows = [
+        [
+            _button(t("tip_flow.skip"), callback_data.skip(outgoing.plan_id, outgoing.run_at)),
+            _button(t("tip_flow.pause"), callback_data.PAUSE),
+        ]
+    ]
+    return Message(text, InlineKeyboardMarkup(rows))
+
+
+def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
+    """Return a check-in step; the first one also offers "remind me later" and "didn't run"."""
+    start = clock_text(question.run_at, ZoneInfo(question.zone))
+    text = (
+        f"{t('checkin_flow.heading', time=start)}\n\n{t(keys.checkin_question(question.step_id))}"
+    )
+    answers = [
+        _button(
+            t(keys.checkin_answer(question.step_id, answer_id)),
+            callback_data.checkin(question.checkin_id, question.step, answer_id),
+        )
+        for answer_id in question.answer_ids
+    ]
+    rows = _rows(answers, question.columns)
+    if question.step == 0:
+        rows.append(
+            [
+                _button(
+                    t("checkin_flow.snooze"),
+                    callback_data.checkin(question.checkin_id, 0, callback_data.SNOOZE),
+                ),
+                _button(
+                    t("checkin_flow.no_run"),
+                    callback_data.checkin(question.checkin_id, 0, callback_data.NO_RUN),
+                ),
+            ]
+        )
+    return Message(text, InlineKeyboardMarkup(rows))
+
+
+def checkin_done(t: Texts, done: CheckinDone) -> Message:
+    """Return how a check-in ended: thanks and a fix, or the emergency or urgent message."""
+    if done.stop is not None:
+        tier = Tier.EMERGENCY
+        parts = [
+            t(keys.tier_heading(tier)),
+            t(keys.tier_instruction(tier)),
+            t(keys.outcome(done.stop)),
+        ]
+        return Message("\n\n".join(parts))
+    if done.alert_tier is not None:
+        parts = [
+            t(keys.tier_heading(done.alert_tier)),
+            t(keys.tier_instruction(done.alert_tier)),
+            t(keys.reason(done.alert_reason or "")),
+            t("checkin_flow.triage_hint"),
+        ]
+        return Message("\n\n".join(parts))
+    if not done.numb:
+        return Message(t("checkin_flow.thanks_clear"))
+    parts = [t("checkin_flow.thanks_numb")]
+    if done.fix is not None:
+        parts.append(t.markup("checkin_flow.tip", tip=t(keys.fix(done.fix))))
+    parts.append(t("checkin_flow.triage_hint"))
+    return Message("\n\n".join(parts))
+
+
+def escalation_message(t: Texts, rule: str) -> Message:
+    """Return the see-a-doctor message for an escalation rule."""
+    parts = [
+        t(keys.tier_heading(Tier.SEE_DOCTOR)),
+        t(keys.escalation(rule)),
+        t("checkin_flow.triage_hint"),
+        f"<i>{t('disclaimer.not_diagnosis')}</i>",
+    ]
+    return Message("\n\n".join(parts))
