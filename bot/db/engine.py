@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import AdaptedConnection, Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -55,7 +55,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight to the driver (SQLAlchemy's documented `run_async`): one hop to aiosqlite's
+        # thread, where exec_driver_sql takes three (cursor, execute, close) plus the statement
+        # machinery, and this runs for every update.
+        driver = connection.connection.dbapi_connection
+        assert isinstance(driver, AdaptedConnection)
+        driver.run_async(lambda sqlite: sqlite.execute("BEGIN IMMEDIATE"))
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

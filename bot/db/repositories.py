@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Select, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
 
 from bot.db.models import (
     Checkin,
@@ -81,22 +82,23 @@ class TriageRepo:
 
     async def get(self, session_id: int) -> TriageSession | None:
         """Return a triage session by id; its runner is loaded in the same query."""
-        return await self._first(select(TriageSession, User).where(TriageSession.id == session_id))
+        return await self._first(select(TriageSession).where(TriageSession.id == session_id))
 
     async def open_for(self, user_id: int) -> TriageSession | None:
         """Return the runner's open triage session, loading the runner in the same query."""
         return await self._first(
-            select(TriageSession, User)
+            select(TriageSession)
             .where(TriageSession.user_id == user_id, TriageSession.status == "open")
             .order_by(TriageSession.id.desc())
             .limit(1)
         )
 
-    async def _first(self, query: Select[TriageSession, User]) -> TriageSession | None:
-        # Selecting the User too puts it in the identity map, so reading the runner's language
-        # afterwards costs no second query on the hot path of every button press.
-        row = (await self._session.execute(query.join(User))).first()
-        return None if row is None else row[0]
+    async def _first(self, query: Select[TriageSession]) -> TriageSession | None:
+        # The runner comes in the same query and stays referenced by the session object (the
+        # identity map alone holds unchanged objects weakly), so reading their language later
+        # costs no second query on the hot path of every button press.
+        joined = query.join(TriageSession.runner).options(contains_eager(TriageSession.runner))
+        return (await self._session.scalars(joined)).first()
 
     async def close_open(self, user_id: int, status: str, now: datetime) -> int:
         """Close every open session of a runner with `status`; return how many were open."""
