@@ -227,7 +227,7 @@ def decode_runs(data: str | None) -> RunsPress | None:
     data = data or ""
     if data in _SIMPLE_RUNS:
         return RunsPress("simple", data)
-    if match := _PLAN.match(data):
+    if match := _PLAN.fullmatch(data):
         action, argument = match[2], match[3]
         pattern = _ARGUMENTS.get(action)
         if (pattern is None) != (argument is None):
@@ -235,9 +235,9 @@ def decode_runs(data: str | None) -> RunsPress | None:
         if pattern is not None and not _valid_argument(action, argument or "", pattern):
             return None
         return RunsPress("plan", data, int(match[1]), action, argument)
-    if match := _ZONE.match(data):
+    if match := _ZONE.fullmatch(data):
         return RunsPress("zone", data, zone=match[2], then_add=match[1] == "a")
-    if match := _SKIP.match(data):
+    if match := _SKIP.fullmatch(data):
         run_at = datetime.fromtimestamp(int(match[2]) * 60, UTC)
         return RunsPress("skip", data, int(match[1]), run_at=run_at)
     return None
@@ -259,16 +259,16 @@ def _valid_argument(action: str, argument: str, pattern: str) -> bool:
 def decode_checkin(data: str | None) -> CheckinPress | None:
     """Decode a check-in button; None when malformed."""
     data = data or ""
-    if match := _CHECKIN.match(data):
+    if match := _CHECKIN.fullmatch(data):
         return CheckinPress(int(match[1]), int(match[2]), match[3])
-    if match := _CHECKIN_COMMAND.match(data):
+    if match := _CHECKIN_COMMAND.fullmatch(data):
         return CheckinPress(int(match[1]), None, match[2])
     return None
 
 
 def decode_triage(data: str | None) -> TriagePress | None:
     """Decode triage button data; None when it is malformed or of another version."""
-    match = _TRIAGE.match(data or "")
+    match = _TRIAGE.fullmatch(data or "")
     if match is None:
         return None
     return TriagePress(int(match[1]), int(match[2]), match[3])
@@ -276,13 +276,13 @@ def decode_triage(data: str | None) -> TriagePress | None:
 
 def decode_language(data: str | None) -> str | None:
     """Decode a language choice; None when malformed."""
-    match = _LANGUAGE.match(data or "")
+    match = _LANGUAGE.fullmatch(data or "")
     return match[1] if match else None
 
 
 def decode_delete(data: str | None) -> bool | None:
     """Decode the delete confirmation; None when malformed."""
-    match = _DELETE.match(data or "")
+    match = _DELETE.fullmatch(data or "")
     return None if match is None else match[1] == "yes"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from bot.ui import callback_data
@@ -104,3 +106,21 @@ def test_the_longest_gear_data_fits() -> None:
 )
 def test_forged_gear_data_is_rejected(forged: str | None) -> None:
     assert callback_data.decode_gear(forged) is None
+
+
+@pytest.mark.parametrize(
+    ("decode", "valid"),
+    [
+        (callback_data.decode_triage, callback_data.triage(12, 3, "toes")),
+        (callback_data.decode_language, callback_data.language("en")),
+        (callback_data.decode_delete, callback_data.delete(True)),
+        (callback_data.decode_gear, callback_data.gear_shoe(callback_data.GEAR_OPEN, 7)),
+        (callback_data.decode_runs, callback_data.RUNS_LIST),
+        (callback_data.decode_runs, callback_data.plan(5, "t", "0615")),
+        (callback_data.decode_checkin, "c1:9:1:yes"),
+    ],
+)
+def test_a_trailing_newline_is_forged_data(decode: Callable[[str], object], valid: str) -> None:
+    """`$` alone would match before a final newline; every decoder wants the exact string."""
+    assert decode(valid) is not None
+    assert decode(valid + "\n") is None
