@@ -6,6 +6,7 @@ from `bot.ui.callback_data`.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -111,6 +112,15 @@ def runs_screen(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
     if view.screen is Screen.SKIPPED:
         return Message(t("tip_flow.skipped"))
     return builders[view.screen](t, knowledge, view)
+
+
+def typed_reply(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    """Return the message answering a typed time or zone: a note becomes its first line."""
+    screen = runs_screen(t, knowledge, view)
+    note = note_text(t, view)
+    if note is None:
+        return screen
+    return Message(f"{html.escape(note, quote=False)}\n\n{screen.text}", screen.keyboard)
 
 
 def _list(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
