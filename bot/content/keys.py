@@ -270,6 +270,8 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "checkin_flow.closed": (),
     "checkin_flow.already_noted": (),
     "checkin_flow.invalid_button": (),
+    "checkin_flow.shoe_default": ("name",),
+    "checkin_flow.shoe_gone": (),
     "error.generic": (),
     "error.telegram_busy": (),
 }

@@ -385,12 +385,16 @@ class CheckinRepo:
         await self._session.flush()
 
     async def recent_answered(self, user_id: int, limit: int, since: datetime) -> list[Checkin]:
-        """Return the runner's latest check-ins answered since `since`, newest first."""
+        """Return the runner's latest check-ins that said whether feet went numb, newest first.
+
+        A check-in counts once the questions about the runner's feet are answered, even while
+        it still asks which shoes they wore.
+        """
         result = await self._session.scalars(
             select(Checkin)
             .where(
                 Checkin.user_id == user_id,
-                Checkin.status == "answered",
+                Checkin.numb.is_not(None),
                 Checkin.answered_at >= since,
             )
             .order_by(Checkin.answered_at.desc(), Checkin.id.desc())
@@ -405,7 +409,6 @@ class CheckinRepo:
             .select_from(Checkin)
             .where(
                 Checkin.user_id == user_id,
-                Checkin.status == "answered",
                 Checkin.numb.is_(True),
                 Checkin.answered_at >= since,
             )
@@ -417,7 +420,6 @@ class CheckinRepo:
         return await self._session.scalar(
             select(func.max(Checkin.answered_at)).where(
                 Checkin.user_id == user_id,
-                Checkin.status == "answered",
                 Checkin.numb.is_(True),
                 Checkin.id != checkin_id,
             )

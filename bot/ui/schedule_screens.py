@@ -353,6 +353,16 @@ def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
     text = (
         f"{t('checkin_flow.heading', time=start)}\n\n{t(keys.checkin_question(question.step_id))}"
     )
+    # Shoe names are the runner's own text, put verbatim into the plain-text labels.
+    shoes = [
+        _button(
+            t.markup("checkin_flow.shoe_default", name=shoe.name)
+            if shoe.is_default
+            else shoe.name,
+            callback_data.checkin(question.checkin_id, question.step, shoe.answer_id),
+        )
+        for shoe in question.shoes
+    ]
     answers = [
         _button(
             t(keys.checkin_answer(question.step_id, answer_id)),
@@ -360,7 +370,7 @@ def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
         )
         for answer_id in question.answer_ids
     ]
-    rows = _rows(answers, question.columns)
+    rows = _rows(shoes, 1) + _rows(answers, question.columns)
     if question.step == 0:
         rows.append(
             [
@@ -399,7 +409,8 @@ def checkin_done(t: Texts, done: CheckinDone) -> Message:
         return Message(t("checkin_flow.thanks_clear"))
     parts = [t("checkin_flow.thanks_numb")]
     if done.fix is not None:
-        parts.append(t.markup("checkin_flow.tip", tip=t(keys.fix(done.fix))))
+        fix = t(keys.fix(done.fix), shoe=done.shoe) if done.shoe else t(keys.fix(done.fix))
+        parts.append(t.markup("checkin_flow.tip", tip=fix))
     parts.append(t("checkin_flow.triage_hint"))
     return Message("\n\n".join(parts))
 
