@@ -1,7 +1,7 @@
 """The playground page in headless Chromium: what it offers besides the story's steps.
 
 test_story_page.py walks the whole story (screenshots 01 to 08); these tests cover the command
-menu, several runners, the clock, fixes fitted to a shoe, alerts and media
+menu, several runners, the clock, fixes fitted to a shoe, alerts, a failed refresh and media
 (screenshots 09-second-runner.png, 10-clock.png, 11-gear-result.png, 12-media.png).
 """
 
@@ -12,6 +12,7 @@ import re
 import struct
 import zlib
 
+import aiohttp
 import pytest
 
 from tests.browser.conftest import CHROMIUM
@@ -185,7 +186,12 @@ async def test_a_runner_sets_up_a_shoe_and_the_fixes_fit_it(page: Page) -> None:
 
 
 async def test_an_alert_answer_opens_a_modal(page: Page) -> None:
-    """show_alert answers open a modal; the page takes them from the chat's recent answers."""
+    """show_alert answers open a modal; the page takes them from the chat's recent answers.
+
+    The alert is added to every chat the page reads. The page reads on after the alert shows
+    (the reply to /help is a change too), so the route goes before the test ends, once its
+    running handlers are done: closing the page under a handler fails the handler.
+    """
     await send(page, "/start")
     await expect(bot_messages(page)).to_have_count(1)
     alert = {"id": "99", "text": "That button doesn't work any more.", "show_alert": True}
@@ -200,8 +206,34 @@ async def test_an_alert_answer_opens_a_modal(page: Page) -> None:
     await send(page, "/help")
     await expect(page.get_by_test_id("alert")).to_be_visible()
     await expect(page.get_by_test_id("alert-text")).to_have_text(alert["text"])
+    await expect(bot_messages(page)).to_have_count(2)
+    await page.unroute_all(behavior="wait")
     await page.get_by_test_id("alert-ok").click()
     await expect(page.get_by_test_id("alert")).to_be_hidden()
+
+
+async def test_a_failed_refresh_is_tried_again(page: Page, playground: str) -> None:
+    """A change whose refresh fails still shows: the page polls again instead of waiting."""
+    await send(page, "/start")
+    await expect(bot_messages(page)).to_have_count(1)
+    failures: list[str] = []
+
+    async def fail_once(route: Route) -> None:
+        if failures:
+            await route.continue_()
+            return
+        failures.append(route.request.url)
+        await route.fulfill(status=503, json={"error": "busy"})
+
+    await page.route("**/playground/api/runners/*/chat", fail_once)
+    # One Bot API call is one change (PTB's Bot would call getMe first: a change of its own).
+    send_message = f"{playground}/bot{PLAYGROUND_TOKEN}/sendMessage"
+    message = {"chat_id": FIRST_RUNNER_ID, "text": "One change, and its refresh fails"}
+    async with aiohttp.ClientSession() as http, http.post(send_message, json=message) as sent:
+        assert sent.status == 200
+    await expect(bot_messages(page).last).to_have_text(re.compile("^One change"))
+    assert len(failures) == 1
+    await page.unroute_all(behavior="wait")
 
 
 def tiny_png() -> bytes:
