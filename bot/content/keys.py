@@ -272,6 +272,7 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "checkin_flow.invalid_button": (),
     "checkin_flow.shoe_default": ("name",),
     "checkin_flow.shoe_gone": (),
+    "checkin_flow.gear_invite": (),
     "error.generic": (),
     "error.telegram_busy": (),
 }

@@ -76,6 +76,8 @@ class CheckinDone:
     fix: str | None = None
     shoe: str | None = None
     """The name of the shoes the fix is worded for (`fix` is then a variant), if it is."""
+    invite_to_gear: bool = False
+    """True when the runner has no shoes yet and the fix has versions worded for a shoe."""
     stop: str | None = None
     alert_tier: Tier | None = None
     alert_reason: str | None = None
@@ -233,7 +235,8 @@ async def answer(
     done = await _conclude(repos, knowledge, checkin, chosen, now)
     if not shoes:  # nothing to choose from: the shoe question is skipped
         checkin.status = "answered"
-        return done
+        fits_gear = done.fix is not None and bool(knowledge.fixes[done.fix].variants)
+        return replace(done, invite_to_gear=fits_gear)
     asked = question(checkin, knowledge, zone, shoes)
     return Stale(Closed.FINISHED) if asked is None else replace(asked, escalation=done.escalation)
 

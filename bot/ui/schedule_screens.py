@@ -411,6 +411,8 @@ def checkin_done(t: Texts, done: CheckinDone) -> Message:
     if done.fix is not None:
         fix = t(keys.fix(done.fix), shoe=done.shoe) if done.shoe else t(keys.fix(done.fix))
         parts.append(t.markup("checkin_flow.tip", tip=fix))
+    if done.invite_to_gear:
+        parts.append(t("checkin_flow.gear_invite"))
     parts.append(t("checkin_flow.triage_hint"))
     return Message("\n\n".join(parts))
 

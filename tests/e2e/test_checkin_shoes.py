@@ -96,6 +96,7 @@ async def test_shoes_without_a_fitted_tip_get_the_general_one(
         await runner.press(label)
     assert visible(t(keys.fix("fix_roomy_shoes"))) in runner.last.text
     assert "Trail shoes" not in runner.last.text
+    assert visible(t("checkin_flow.gear_invite")) not in runner.last.text, "they have shoes"
     assert (await the_checkin(app))["shoe_id"] == two_shoes["Trail shoes"]
 
 
@@ -132,6 +133,7 @@ async def test_a_runner_without_shoes_never_sees_the_step(
     assert SHOE_QUESTION not in runner.last.text
     assert "Thanks, noted." in runner.last.text
     assert visible(t(keys.fix("fix_roomy_shoes"))) in runner.last.text
+    assert visible(t("checkin_flow.gear_invite")) in runner.last.text
     checkin = await the_checkin(app)
     assert checkin["status"] == "answered"
     assert checkin["answers"] == [["numb", "yes"], ["where", "toes"], ["after", "minutes"]]

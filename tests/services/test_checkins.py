@@ -120,11 +120,21 @@ async def test_without_shoes_the_feet_answers_end_the_checkin(
 ) -> None:
     await press("yes")
     await press("toes")
-    assert await press("minutes") == CheckinDone(numb=True, fix="fix_roomy_shoes")
+    assert await press("minutes") == CheckinDone(
+        numb=True, fix="fix_roomy_shoes", invite_to_gear=True
+    )
     async with unit_of_work(rollback_sessionmaker) as repos:
         stored = await repos.checkins.get(checkin_id)
     assert stored is not None
     assert stored.status == "answered"
+
+
+async def test_no_invitation_to_gear_when_the_tip_has_no_shoe_version(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession], press: Presser
+) -> None:
+    await press("yes")
+    await press("top")
+    assert await press("hour") == CheckinDone(numb=True, fix="fix_gap_lacing")
 
 
 async def test_not_sure_after_a_clear_run(
