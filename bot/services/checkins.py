@@ -26,11 +26,6 @@ from bot.services import escalation, reminders
 from bot.services.triage_engine import fitted_fix
 
 
-def shoe_answer(shoe_id: int) -> str:
-    """Return the answer id of a shoe's button in the shoe question (`s<shoe id>`)."""
-    return f"s{shoe_id}"
-
-
 def _shoe_id(answer_id: str) -> int | None:
     match = SHOE_ANSWER.fullmatch(answer_id)
     return None if match is None else int(match[1])
@@ -46,8 +41,8 @@ class ShoeChoice:
 
     @property
     def answer_id(self) -> str:
-        """Return the answer id this shoe's button carries."""
-        return shoe_answer(self.id)
+        """Return the answer id this shoe's button carries: `s<shoe id>`."""
+        return f"s{self.id}"
 
 
 @dataclass(frozen=True, slots=True)
