@@ -2,10 +2,10 @@
 
 State lives in the database: the shoes, and a shoe name the bot may be waiting for (the
 runner's one `PendingInput`, shared with /runs: the latest question asked wins), so a restart
-or a second process loses nothing. Settings are stored as the
-option ids of `knowledge/gear.yaml`; an id the content no longer offers reads as "not set".
-Every function takes the repositories of the caller's unit of work and plain values, and
-returns view-models; nothing here knows about Telegram.
+or a second process loses nothing. Settings are stored as the option ids of
+`knowledge/gear.yaml`; an id the content no longer offers reads as "not set". Every function
+takes the repositories of the caller's unit of work and plain values, and returns view-models;
+nothing here knows about Telegram.
 """
 
 from __future__ import annotations
