@@ -459,7 +459,7 @@ def _check_checkin(
             ):
                 problems.append(
                     f"{at}: the shoe question only records the shoes; its answers must "
-                    "finish, with no numb, tip or persistent"
+                    "finish, with no numb: false, tip or persistent"
                 )
             if answer.next is not None and answer.next not in steps:
                 problems.append(f"{at}: next {answer.next} is not a step")

@@ -137,7 +137,7 @@ def test_the_shoe_question_only_records_the_shoes(tmp_path: Path) -> None:
     for answer in ("other", "tipped"):
         assert (
             f"checkin.yaml: step shoe answer {answer}: the shoe question only records the shoes; "
-            "its answers must finish, with no numb, tip or persistent"
+            "its answers must finish, with no numb: false, tip or persistent"
         ) in problems
     assert "checkin.yaml: step where answer s12: ids like s1, s2 are the shoe buttons' ids" in (
         problems
