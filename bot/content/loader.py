@@ -50,6 +50,8 @@ DEFAULT_LANGUAGE = "en"
 """The language whose catalogue must be complete; the others fall back to it."""
 SHOE = "shoe"
 """The placeholder a fix variant's text must have: the name of the runner's shoe."""
+SHOE_ANSWER = re.compile(r"s([1-9][0-9]{0,14})")
+"""The answer id of a shoe button in the check-in's shoe question: `s<shoe id>`."""
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -441,6 +443,8 @@ def _check_checkin(
     _check_unique("checkin.yaml", "step", (step.id for step in flow.steps), problems)
     if flow.first not in steps:
         problems.append(f"checkin.yaml: first {flow.first}: no such step")
+    elif steps[flow.first].shoes:
+        problems.append(f"checkin.yaml: first {flow.first}: the shoe question can't come first")
     for step in flow.steps:
         where = f"checkin.yaml: step {step.id}"
         _check_unique(
@@ -448,6 +452,15 @@ def _check_checkin(
         )
         for answer in step.answers:
             at = f"{where} answer {answer.id}"
+            if SHOE_ANSWER.fullmatch(answer.id):
+                problems.append(f"{at}: ids like s1, s2 are the shoe buttons' ids")
+            if step.shoes and (
+                not answer.finish or not answer.numb or answer.tip is not None or answer.persistent
+            ):
+                problems.append(
+                    f"{at}: the shoe question only records the shoes; its answers must "
+                    "finish, with no numb: false, tip or persistent"
+                )
             if answer.next is not None and answer.next not in steps:
                 problems.append(f"{at}: next {answer.next} is not a step")
             if answer.stop is not None:
@@ -460,8 +473,8 @@ def _check_checkin(
                 problems.append(f"{at}: use `stop` with an emergency outcome, not alert")
             if answer.tip is not None and answer.tip not in fix_ids:
                 problems.append(f"{at}: tip {answer.tip} is not a fix in causes.yaml")
-            if answer.persistent and not answer.finish:
-                problems.append(f"{at}: only a finishing answer can be persistent")
+            if answer.persistent and (answer.stop is not None or answer.alert is not None):
+                problems.append(f"{at}: a persistent answer must go on or finish")
     state: dict[str, Literal["open", "done"]] = {}
 
     def visit(step_id: str) -> None:

@@ -332,7 +332,8 @@ class CheckinAnswer(StrictModel):
     tip: Identifier | None = None
     """A fix id (causes.yaml) shown with the thanks when this answer was given."""
     persistent: bool = False
-    """True when the answer means numbness was still there hours after the run."""
+    """True when the answer means numbness was still there hours after the run; it counts
+    once given, whatever is asked after it."""
 
     @model_validator(mode="after")
     def _one_way_on(self) -> CheckinAnswer:
@@ -349,10 +350,21 @@ class CheckinStep(StrictModel):
 
     id: Identifier
     """Unique step id; texts `checkin.<id>.question` and `checkin.<id>.<answer id>`."""
-    answers: tuple[CheckinAnswer, ...] = Field(min_length=2, max_length=10)
-    """The buttons, in display order."""
+    answers: tuple[CheckinAnswer, ...] = Field(min_length=1, max_length=10)
+    """The buttons, in display order: at least two, or at least one after the shoe buttons."""
     columns: Annotated[int, Field(ge=1, le=3)] = 1
     """How many answer buttons share a keyboard row."""
+    shoes: bool = False
+    """True for "which shoes?": one button per shoe of the runner (the default first) comes
+    before the answers listed, and the step is skipped for a runner without shoes. It is the
+    last question, asked once the answers about the runner's feet are recorded, so all its
+    answers `finish`."""
+
+    @model_validator(mode="after")
+    def _enough_buttons(self) -> CheckinStep:
+        if not self.shoes and len(self.answers) < 2:
+            raise ValueError("a step needs at least two answers (one, after shoe buttons)")
+        return self
 
 
 class CheckinFlow(StrictModel):

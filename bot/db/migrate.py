@@ -26,7 +26,12 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 async def upgrade_to_head(engine: AsyncEngine) -> None:
     """Bring the database up to the newest revision; a no-op when it is already there."""
-    await _run(engine, lambda cfg: command.upgrade(cfg, "head"))
+    await upgrade_to(engine, "head")
+
+
+async def upgrade_to(engine: AsyncEngine, revision: str) -> None:
+    """Bring the database up to `revision` (tests check a migration with data this way)."""
+    await _run(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
 async def downgrade_to(engine: AsyncEngine, revision: str) -> None:

@@ -33,8 +33,9 @@ TIERS = ("emergency", "urgent", "see_doctor", "self_care")
 """The tiers a symptom report can carry (mirrors `bot.content.models.Tier`)."""
 SHOE_NAME_LENGTH = 40
 """The longest shoe name, in characters."""
-PENDING_KINDS = ("add_shoe", "rename_shoe")
-"""What a runner's next typed text is taken as: a new shoe's name, or a shoe's new name."""
+PENDING_KINDS = ("add_shoe", "rename_shoe", "timezone", "run_time")
+"""What a runner's next typed text is taken as: a new shoe's name, a shoe's new name, a time
+zone, or a run's start time."""
 PLAN_STATUSES = ("draft", "active", "done")
 """A run plan is a draft while it is being added, active once saved, done once a one-off ran."""
 REMINDER_KINDS = ("tip", "checkin", "snooze")
@@ -141,7 +142,7 @@ class Shoe(Base):
 
 
 class PendingInput(Base):
-    """The one typed answer the bot is waiting for from a runner, such as a shoe's name."""
+    """The one typed answer the bot is waiting for from a runner; a new question replaces it."""
 
     __tablename__ = "pending_inputs"
     __table_args__ = (CheckConstraint(_one_of("kind", PENDING_KINDS), name="kind"),)
@@ -153,16 +154,18 @@ class PendingInput(Base):
         autoincrement=False,
     )
     kind: Mapped[str] = mapped_column(String(16))
-    shoe_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("shoes.id", ondelete="CASCADE"), index=True
-    )
-    """The shoe being renamed; None for a new shoe."""
+    ref_id: Mapped[int | None] = mapped_column(BigInteger)
+    """What the answer is for: the shoe being renamed, or the run plan whose start time is
+    typed; for a time zone, 1 when adding a run follows. Not a foreign key: whoever takes the
+    answer checks that it still exists."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    """When the bot asked; an answer typed long after is not taken as the name."""
+    """When the bot asked."""
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """After this, typed text is no longer taken as the answer."""
 
 
 class RunnerSettings(Base):
-    """A runner's reminder settings and the scheduling state kept between their messages."""
+    """A runner's reminder settings: time zone, pause, the last tip, the last escalation."""
 
     __tablename__ = "runner_settings"
 
@@ -173,12 +176,6 @@ class RunnerSettings(Base):
     """The IANA zone the runner chose; None until they choose (the default zone is assumed)."""
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """No reminders are sent before this time; far in the future means "until I resume"."""
-    awaiting: Mapped[str | None] = mapped_column(String(16))
-    """What typed text is expected next (`timezone` or `time`), if anything."""
-    awaiting_ref: Mapped[int | None] = mapped_column(BigInteger)
-    """The run plan a typed time is for; for a time zone, 1 when adding a run follows."""
-    awaiting_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    """After this, typed text is no longer taken as the awaited answer."""
     last_tip: Mapped[str | None] = mapped_column(String(24))
     """The pre-run tip sent last, so the next one is a different one."""
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -236,10 +233,16 @@ class Checkin(Base):
     answers: Mapped[list[list[str]]] = mapped_column(JsonColumn)
     """The answered steps as `[step id, answer id]` pairs, in order."""
     numb: Mapped[bool | None] = mapped_column(Boolean)
-    """Whether the runner felt numbness or tingling; None until they said."""
+    """Whether the runner felt numbness or tingling; set once the questions about their feet
+    are answered (the check-in may still ask which shoes), None until then."""
     red_flag: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    shoe_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("shoes.id", ondelete="SET NULL"), index=True
+    )
+    """The shoes the runner wore on this run; None when not asked, not sure, or since deleted."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the questions about their feet were answered (or the runner said they didn't run)."""
 
 
 class Reminder(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -178,36 +178,49 @@ class ShoeRepo:
         chosen.is_default = True
 
     async def delete(self, shoe: Shoe) -> None:
-        """Delete a shoe (a pending rename of it goes with it)."""
+        """Delete a shoe; check-ins that name it keep their answers without it."""
         await self._session.delete(shoe)
         await self._session.flush()
 
 
 class PendingInputRepo:
-    """The typed answer the bot is waiting for, one per runner at most."""
+    """The typed answer the bot is waiting for: one per runner, the latest question wins."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, user_id: int) -> PendingInput | None:
-        """Return what the runner's next typed text is taken as, if anything."""
+        """Return what the runner's next typed text is taken as, if anything (expired too)."""
         return await self._session.get(PendingInput, user_id)
 
-    async def wait_for(self, user_id: int, kind: str, shoe_id: int | None, now: datetime) -> None:
-        """Wait for the runner's next typed text as `kind`, replacing what was awaited."""
+    async def wait_for(
+        self, user_id: int, kind: str, ref_id: int | None, now: datetime, expires_at: datetime
+    ) -> None:
+        """Wait for the runner's next typed text as `kind`, replacing whatever was awaited."""
         pending = await self.get(user_id)
         if pending is None:
             self._session.add(
-                PendingInput(user_id=user_id, kind=kind, shoe_id=shoe_id, created_at=now)
+                PendingInput(
+                    user_id=user_id,
+                    kind=kind,
+                    ref_id=ref_id,
+                    created_at=now,
+                    expires_at=expires_at,
+                )
             )
             return
-        pending.kind, pending.shoe_id, pending.created_at = kind, shoe_id, now
+        pending.kind, pending.ref_id = kind, ref_id
+        pending.created_at, pending.expires_at = now, expires_at
 
-    async def clear(self, user_id: int) -> bool:
-        """Stop waiting for the runner's typed text; return False if nothing was awaited."""
-        result = await self._session.execute(
-            delete(PendingInput).where(PendingInput.user_id == user_id)
-        )
+    async def clear(self, user_id: int, kinds: Collection[str] | None = None) -> bool:
+        """Stop waiting for the runner's typed text (only if it is one of `kinds`, when given).
+
+        Return False if nothing (of those kinds) was awaited.
+        """
+        query = delete(PendingInput).where(PendingInput.user_id == user_id)
+        if kinds is not None:
+            query = query.where(PendingInput.kind.in_(kinds))
+        result = await self._session.execute(query)
         return bool(cast("CursorResult[Any]", result).rowcount)
 
 
@@ -216,7 +229,7 @@ DueRow = tuple[Reminder, RunPlan, User, RunnerSettings | None]
 
 
 class ScheduleRepo:
-    """Runner settings (time zone, pause, awaited input) and run plans."""
+    """Runner settings (time zone, pause) and run plans."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -374,12 +387,16 @@ class CheckinRepo:
         await self._session.flush()
 
     async def recent_answered(self, user_id: int, limit: int, since: datetime) -> list[Checkin]:
-        """Return the runner's latest check-ins answered since `since`, newest first."""
+        """Return the runner's latest check-ins that said whether feet went numb, newest first.
+
+        A check-in counts once the questions about the runner's feet are answered, even while
+        it still asks which shoes they wore.
+        """
         result = await self._session.scalars(
             select(Checkin)
             .where(
                 Checkin.user_id == user_id,
-                Checkin.status == "answered",
+                Checkin.numb.is_not(None),
                 Checkin.answered_at >= since,
             )
             .order_by(Checkin.answered_at.desc(), Checkin.id.desc())
@@ -394,7 +411,6 @@ class CheckinRepo:
             .select_from(Checkin)
             .where(
                 Checkin.user_id == user_id,
-                Checkin.status == "answered",
                 Checkin.numb.is_(True),
                 Checkin.answered_at >= since,
             )
@@ -406,7 +422,6 @@ class CheckinRepo:
         return await self._session.scalar(
             select(func.max(Checkin.answered_at)).where(
                 Checkin.user_id == user_id,
-                Checkin.status == "answered",
                 Checkin.numb.is_(True),
                 Checkin.id != checkin_id,
             )

@@ -1,4 +1,7 @@
-"""The post-run check-in's buttons (c1:): answers edited in place, snooze, "I didn't run"."""
+"""The post-run check-in's buttons (c1:): answers and shoes, snooze, "I didn't run".
+
+Answers are edited in place; the see-a-doctor message, when a check-in brings it, is a new one.
+"""
 
 from __future__ import annotations
 
@@ -46,15 +49,15 @@ async def on_button(update: Update, context: Context) -> None:
             )
         t = await texts_for(repos, context, update)
 
+    escalation = None
     if isinstance(outcome, CheckinQuestion):
         await answer(query)
         await show(query, schedule_screens.checkin_message(t, outcome))
+        escalation = outcome.escalation
     elif isinstance(outcome, CheckinDone):
         await answer(query)
         await show(query, schedule_screens.checkin_done(t, outcome))
-        if outcome.escalation is not None:
-            message = schedule_screens.escalation_message(t, outcome.escalation)
-            await context.bot.send_message(user.id, message.text, reply_markup=message.keyboard)
+        escalation = outcome.escalation
     elif outcome.reason is Closed.SNOOZED:
         await answer(query)
         minutes = data.knowledge.schedules.snooze_minutes
@@ -63,10 +66,14 @@ async def on_button(update: Update, context: Context) -> None:
         await answer(query)
         await show(query, Screen(t("checkin_flow.noted_no_run")))
     elif outcome.current is not None:
-        await answer(query, t("checkin_flow.already_noted"))
+        gone = outcome.reason is Closed.SHOE_GONE
+        await answer(query, t("checkin_flow.shoe_gone" if gone else "checkin_flow.already_noted"))
         await show(query, schedule_screens.checkin_message(t, outcome.current))
     elif outcome.reason is Closed.UNKNOWN:
         await answer(query, t("checkin_flow.invalid_button"), alert=True)
     else:
         await answer(query, t("checkin_flow.closed"))
         await drop_buttons(query)
+    if escalation is not None:
+        message = schedule_screens.escalation_message(t, escalation)
+        await context.bot.send_message(user.id, message.text, reply_markup=message.keyboard)

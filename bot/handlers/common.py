@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.content.catalog import Texts
+from bot.content.loader import Knowledge
 from bot.context import Context
 from bot.db.uow import unit_of_work
 from bot.handlers.replies import answer, reply_with, send, telegram_texts, texts_for
-from bot.handlers.runs import typed_text
+from bot.handlers.runs import schedule_context
 from bot.handlers.triage import start_triage
-from bot.services import gear, triage
-from bot.ui import gear_screens, screens
+from bot.services import gear, schedules, triage, typed_text
+from bot.ui import gear_screens, schedule_screens, screens
 
 DEEP_LINK_TRIAGE = "triage"
 """`t.me/<bot>?start=triage` opens the check straight away."""
+STOPPED_WAITING = {
+    gear.ADD_SHOE: "gear_flow.naming_stopped",
+    gear.RENAME_SHOE: "gear_flow.naming_stopped",
+    schedules.AWAIT_TIMEZONE: "tz.typing_stopped",
+    schedules.AWAIT_TIME: "runs.typing_stopped",
+}
+"""What /cancel says after it stopped waiting for each kind of typed answer."""
 
 
 async def start(update: Update, context: Context) -> None:
@@ -42,18 +51,19 @@ async def privacy(update: Update, context: Context) -> None:
 
 
 async def cancel(update: Update, context: Context) -> None:
-    """Stop waiting for a shoe name if the bot is; else stop the runner's unfinished triage."""
+    """Stop waiting for typed text if the bot is; else stop the runner's unfinished triage."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
     data = context.bot_data
+    now = data.clock.now()
     async with unit_of_work(data.sessionmaker) as repos:
-        # A naming still awaited is newer than any open triage: starting one stops it.
-        stopped_naming = await gear.stop_naming(repos, user.id)
-        cancelled = not stopped_naming and await triage.cancel(repos, user.id, data.clock.now())
+        # A question still awaited is newer than any open triage: starting one stops it.
+        stopped = await typed_text.stop(repos, user.id, now)
+        cancelled = stopped is None and await triage.cancel(repos, user.id, now)
         t = await texts_for(repos, context, update)
-    if stopped_naming:
-        key = "gear_flow.naming_stopped"
+    if stopped is not None:
+        key = STOPPED_WAITING[stopped]
     else:
         key = "cancel.done" if cancelled else "cancel.nothing"
     await send(message, screens.Screen(t(key)))
@@ -69,28 +79,34 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def free_text(update: Update, context: Context) -> None:
-    """Answer typed text: an awaited time, zone or shoe name, else the open question or help."""
+    """Answer typed text: the awaited shoe name, time or zone, else the open question or help."""
     user, message = update.effective_user, update.effective_message
-    if user is None or message is None or await typed_text(update, context):
+    if user is None or message is None:
         return
     data = context.bot_data
     async with unit_of_work(data.sessionmaker) as repos:
-        named = await gear.receive_name(
-            repos, data.knowledge.gear, user.id, message.text or "", data.clock.now()
+        reply = await typed_text.receive(
+            repos,
+            data.triage,
+            schedule_context(context),
+            user.id,
+            user.language_code,
+            message.text or "",
         )
-        open_triage = None
-        if named is None:
-            open_triage = await triage.current(repos, data.triage, user.id)
         t = await texts_for(repos, context, update)
-    if named is not None:
-        await send(message, gear_screens.typed_reply(t, data.knowledge.gear, named))
-        return
-    if open_triage is None:
-        await send(message, screens.Screen(t("fallback.free_text")))
-        return
-    question = screens.triage_screen(t, data.knowledge, open_triage)
-    hint = t("fallback.free_text_in_triage")
-    await send(message, screens.Screen(f"{hint}\n\n{question.text}", question.keyboard))
+    await send(message, _typed_screen(t, data.knowledge, reply))
+
+
+def _typed_screen(t: Texts, knowledge: Knowledge, reply: typed_text.TypedReply) -> screens.Screen:
+    if reply is None:
+        return screens.Screen(t("fallback.free_text"))
+    if isinstance(reply, triage.TriageView):
+        question = screens.triage_screen(t, knowledge, reply)
+        hint = t("fallback.free_text_in_triage")
+        return screens.Screen(f"{hint}\n\n{question.text}", question.keyboard)
+    if isinstance(reply, schedules.RunsView):
+        return schedule_screens.typed_reply(t, knowledge, reply)
+    return gear_screens.typed_reply(t, knowledge.gear, reply)
 
 
 async def not_text(update: Update, context: Context) -> None:

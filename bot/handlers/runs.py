@@ -1,4 +1,7 @@
-"""/runs, /pause, the time zone and the tip's buttons (r1:), and typed times and zones."""
+"""/runs, /pause, the time zone and the tip's buttons (r1:).
+
+Typed times and zones arrive through `bot.handlers.common.free_text`.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +14,10 @@ from bot.services import schedules
 from bot.services.schedules import RunsAction, RunsView
 from bot.ui import callback_data, schedule_screens
 from bot.ui.callback_data import RunsPress
-from bot.ui.screens import Screen
 
 
-def _context(context: Context) -> schedules.Context:
+def schedule_context(context: Context) -> schedules.Context:
+    """Return what the /runs use cases need: the knowledge, the default zone and the time."""
     data = context.bot_data
     return schedules.Context(data.knowledge, data.settings.default_timezone, data.clock.now())
 
@@ -25,7 +28,9 @@ async def runs_command(update: Update, context: Context) -> None:
     if user is None or message is None:
         return
     async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        view = await schedules.overview(repos, user.id, user.language_code, _context(context))
+        view = await schedules.overview(
+            repos, user.id, user.language_code, schedule_context(context)
+        )
         t = await texts_for(repos, context, update)
     await send(message, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
 
@@ -36,7 +41,9 @@ async def pause_command(update: Update, context: Context) -> None:
     if user is None or message is None:
         return
     async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        view = await schedules.pause_screen(repos, user.id, user.language_code, _context(context))
+        view = await schedules.pause_screen(
+            repos, user.id, user.language_code, schedule_context(context)
+        )
         t = await texts_for(repos, context, update)
     await send(message, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
 
@@ -51,7 +58,7 @@ async def on_button(update: Update, context: Context) -> None:
         await answer(query, telegram_texts(context, update)("runs.invalid_button"), alert=True)
         return
     async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        view = await _apply(repos, user.id, user.language_code, press, _context(context))
+        view = await _apply(repos, user.id, user.language_code, press, schedule_context(context))
         t = await texts_for(repos, context, update)
     await answer(query, schedule_screens.note_text(t, view), alert=view.alert)
     await show(query, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
@@ -87,23 +94,3 @@ async def _apply(
         return await simple[press.data](repos, user_id, language_code, ctx)
     open_ended = press.data == callback_data.PAUSE_OPEN
     return await schedules.pause(repos, user_id, language_code, open_ended, ctx)
-
-
-async def typed_text(update: Update, context: Context) -> bool:
-    """Take typed text as an awaited time or time zone; return False if none was awaited."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None or message.text is None:
-        return False
-    async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        view = await schedules.typed_text(
-            repos, user.id, user.language_code, message.text, _context(context)
-        )
-        t = await texts_for(repos, context, update)
-    if view is None:
-        return False
-    screen = schedule_screens.runs_screen(t, context.bot_data.knowledge, view)
-    note = schedule_screens.note_text(t, view)
-    if note is not None:
-        screen = Screen(f"{note}\n\n{screen.text}", screen.keyboard)
-    await send(message, screen)
-    return True

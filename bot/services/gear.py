@@ -1,10 +1,11 @@
 """Gear use cases: a runner's shoes, the settings of each, and naming shoes by typed text.
 
-State lives in the database: the shoes, and the one typed answer the bot may be waiting for
-(a `PendingInput`), so a restart or a second process loses nothing. Settings are stored as the
-option ids of `knowledge/gear.yaml`; an id the content no longer offers reads as "not set".
-Every function takes the repositories of the caller's unit of work and plain values, and
-returns view-models; nothing here knows about Telegram.
+State lives in the database: the shoes, and a shoe name the bot may be waiting for (the
+runner's one `PendingInput`, shared with /runs: the latest question asked wins), so a restart
+or a second process loses nothing. Settings are stored as the option ids of
+`knowledge/gear.yaml`; an id the content no longer offers reads as "not set". Every function
+takes the repositories of the caller's unit of work and plain values, and returns view-models;
+nothing here knows about Telegram.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.content.models import GearSetting
-from bot.db.models import PENDING_KINDS, SHOE_NAME_LENGTH, Shoe
+from bot.db.models import PENDING_KINDS, SHOE_NAME_LENGTH, PendingInput, Shoe
 from bot.db.uow import Repositories
 
 MAX_SHOES = 10
@@ -25,7 +26,9 @@ NAME_MAX_LENGTH = SHOE_NAME_LENGTH
 """The longest shoe name, in characters."""
 NAMING_EXPIRES_AFTER = timedelta(hours=1)
 """A name typed later than this after the bot asked for it is treated as ordinary text."""
-ADD_SHOE, RENAME_SHOE = PENDING_KINDS
+ADD_SHOE, RENAME_SHOE = PENDING_KINDS[:2]
+NAMING = frozenset({ADD_SHOE, RENAME_SHOE})
+"""The typed answers gear waits for."""
 
 GearRules = Mapping[str, GearSetting]
 """The settings of `knowledge/gear.yaml` by id, in the order they are asked."""
@@ -162,7 +165,7 @@ async def overview(
 ) -> GearList:
     """Return the runner's shoes for /gear; a name the bot was waiting for is no longer."""
     await repos.users.seen(user_id, language_code, now)
-    await repos.pending.clear(user_id)
+    await repos.pending.clear(user_id, NAMING)
     return GearList(_views(rules, await repos.shoes.for_user(user_id)))
 
 
@@ -184,46 +187,46 @@ async def ask_for_name(
     if shoe_id is None:
         if len(await repos.shoes.for_user(user_id)) >= MAX_SHOES:
             return Refusal.LIMIT
-        await repos.pending.wait_for(user_id, ADD_SHOE, None, now)
+        await repos.pending.wait_for(user_id, ADD_SHOE, None, now, now + NAMING_EXPIRES_AFTER)
         return NamePrompt()
     shoe = await repos.shoes.get(user_id, shoe_id)
     if shoe is None:
         return await _gone(repos, rules, user_id)
-    await repos.pending.wait_for(user_id, RENAME_SHOE, shoe.id, now)
+    await repos.pending.wait_for(user_id, RENAME_SHOE, shoe.id, now, now + NAMING_EXPIRES_AFTER)
     return NamePrompt(_view(rules, shoe))
-
-
-async def stop_naming(repos: Repositories, user_id: int) -> bool:
-    """Stop waiting for a typed name; return False if the bot wasn't waiting for one."""
-    return await repos.pending.clear(user_id)
 
 
 async def cancel_naming(
     repos: Repositories, rules: GearRules, user_id: int
 ) -> ShoeCard | GearList:
-    """Stop waiting for a typed name; return to the shoe being renamed, or to the list."""
+    """Stop waiting for a typed name; return to the shoe being renamed, or to the list.
+
+    A question asked since (a time zone, say) is not a name: it stays awaited.
+    """
     pending = await repos.pending.get(user_id)
-    await repos.pending.clear(user_id)
-    if pending is not None and pending.shoe_id is not None:
-        shoe = await repos.shoes.get(user_id, pending.shoe_id)
+    if pending is None or pending.kind not in NAMING:
+        return await shoe_list(repos, rules, user_id)
+    renaming = pending.ref_id if pending.kind == RENAME_SHOE else None
+    await repos.pending.clear(user_id, NAMING)
+    if renaming is not None:
+        shoe = await repos.shoes.get(user_id, renaming)
         if shoe is not None:
             return ShoeCard(_view(rules, shoe))
     return await shoe_list(repos, rules, user_id)
 
 
 async def receive_name(
-    repos: Repositories, rules: GearRules, user_id: int, text: str, now: datetime
-) -> Named | NamePrompt | GearList | Refusal | None:
-    """Take typed text as the name the bot waits for; None when it waits for none."""
-    pending = await repos.pending.get(user_id)
-    if pending is None:
-        return None
-    if now - pending.created_at > NAMING_EXPIRES_AFTER:
-        await repos.pending.clear(user_id)
-        return None
+    repos: Repositories,
+    rules: GearRules,
+    user_id: int,
+    pending: PendingInput,
+    text: str,
+    now: datetime,
+) -> Named | NamePrompt | GearList | Refusal:
+    """Take typed text as the shoe name `pending` (a naming, still current) waits for."""
     shoes = await repos.shoes.for_user(user_id)
-    renamed = next((s for s in shoes if s.id == pending.shoe_id), None)
-    if pending.shoe_id is not None and renamed is None:
+    renamed = next((s for s in shoes if s.id == pending.ref_id), None)
+    if pending.kind == RENAME_SHOE and renamed is None:
         await repos.pending.clear(user_id)
         return await _gone(repos, rules, user_id)
     name, problem = clean_name(text)
@@ -234,10 +237,9 @@ async def receive_name(
     if problem is not None:
         shown = None if renamed is None else _view(rules, renamed)
         return NamePrompt(shown, problem, name)
-    if renamed is None and len(shoes) >= MAX_SHOES:
-        await repos.pending.clear(user_id)
-        return Refusal.LIMIT
     await repos.pending.clear(user_id)
+    if renamed is None and len(shoes) >= MAX_SHOES:
+        return Refusal.LIMIT
     if renamed is not None:
         renamed.name, renamed.updated_at = name, now
         return Named(ShoeCard(_view(rules, renamed)), added=False)
@@ -339,6 +341,9 @@ async def delete(
     doomed = next((s for s in shoes if s.id == shoe_id), None)
     if doomed is None:
         return GearList(_views(rules, shoes), shoe_gone=True)
+    pending = await repos.pending.get(user_id)
+    if pending is not None and pending.kind == RENAME_SHOE and pending.ref_id == doomed.id:
+        await repos.pending.clear(user_id)  # its new name is no longer awaited
     await repos.shoes.delete(doomed)
     remaining = [s for s in shoes if s is not doomed]
     new_default = None

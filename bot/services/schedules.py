@@ -3,7 +3,8 @@
 Every function takes the repositories of the caller's unit of work, the knowledge, the
 assumed default zone and the time, and returns a `RunsView` saying which screen to show.
 State lives in the database: a run being added is a `draft` plan, and typed text that is
-expected next (a time, a time zone) is recorded on the runner's settings row.
+expected next (a time, a time zone) is the runner's one `PendingInput`, shared with /gear: the
+latest question asked wins.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Knowledge
-from bot.db.models import RunnerSettings, RunPlan
+from bot.db.models import PENDING_KINDS, PendingInput, RunnerSettings, RunPlan
 from bot.db.uow import Repositories
 from bot.services import reminders
 from bot.services.scheduling import (
@@ -28,12 +29,13 @@ from bot.services.scheduling import (
 
 PAUSED_UNTIL_RESUMED = datetime(9000, 1, 1, tzinfo=UTC)
 """The pause end that stands for "until I resume"."""
-AWAIT_TIME = "time"
-AWAIT_TIMEZONE = "timezone"
-AWAIT_MINUTES = 30
+AWAIT_TIMEZONE, AWAIT_TIME = PENDING_KINDS[2:]
+AWAITED = frozenset({AWAIT_TIMEZONE, AWAIT_TIME})
+"""The typed answers /runs waits for."""
+AWAIT_FOR = timedelta(minutes=30)
 """Typed text counts as the awaited answer for this long after the question was shown."""
 THEN_ADD = 1
-"""`awaiting_ref` of a time-zone question that is followed by adding a run."""
+"""The `ref_id` of a time-zone question that is followed by adding a run."""
 
 
 class Screen(StrEnum):
@@ -199,10 +201,11 @@ def _finished(plan: RunPlan, zone: ZoneInfo, now: datetime) -> bool:
 async def _await(
     repos: Repositories, user_id: int, ctx: Context, what: str | None, ref: int | None = None
 ) -> None:
-    settings = await repos.schedules.settings_for(user_id, ctx.now)
-    settings.awaiting, settings.awaiting_ref = what, ref
-    settings.awaiting_until = ctx.now + timedelta(minutes=AWAIT_MINUTES) if what else None
-    settings.updated_at = ctx.now
+    """Wait for typed text as `what`; None stops waiting for a time or zone (not a shoe name)."""
+    if what is None:
+        await repos.pending.clear(user_id, AWAITED)
+    else:
+        await repos.pending.wait_for(user_id, what, ref, ctx.now, ctx.now + AWAIT_FOR)
 
 
 async def overview(
@@ -273,26 +276,26 @@ async def choose_timezone(
     return await _view(repos, user_id, ctx, Screen.LIST, note="tz.saved")
 
 
-async def typed_text(
-    repos: Repositories, user_id: int, language_code: str | None, text: str, ctx: Context
+async def receive_typed(
+    repos: Repositories,
+    user_id: int,
+    language_code: str | None,
+    pending: PendingInput,
+    text: str,
+    ctx: Context,
 ) -> RunsView | None:
-    """Take typed text as the awaited time or time zone; None when nothing is awaited."""
-    settings = await repos.schedules.settings(user_id)
-    if (
-        settings is None
-        or settings.awaiting is None
-        or settings.awaiting_until is None
-        or settings.awaiting_until < ctx.now
-    ):
-        return None
-    if settings.awaiting == AWAIT_TIMEZONE:
-        then_add = settings.awaiting_ref == THEN_ADD
+    """Take typed text as the time or zone `pending` (still current) waits for.
+
+    None when the run it was for is gone: the text is then ordinary text.
+    """
+    if pending.kind == AWAIT_TIMEZONE:
+        then_add = pending.ref_id == THEN_ADD
         if find_timezone(text) is None:
             return await _view(
                 repos, user_id, ctx, Screen.TIMEZONE, then_add=then_add, typed=text[:64]
             )
         return await choose_timezone(repos, user_id, language_code, text, then_add, ctx)
-    plan = await _own_plan(repos, user_id, settings.awaiting_ref)
+    plan = await _own_plan(repos, user_id, pending.ref_id)
     if plan is None:
         await _await(repos, user_id, ctx, None)
         return None

@@ -56,10 +56,11 @@ async def start(
     language_code: str | None,
     now: datetime,
 ) -> TriageView:
-    """Open a new triage for the runner, abandoning any unfinished one (and a shoe naming)."""
+    """Open a new triage, abandoning any unfinished one and any typed answer awaited."""
     await repos.users.seen(user_id, language_code, now)
     await repos.triage.close_open(user_id, "abandoned", now)
-    await gear.stop_naming(repos, user_id)
+    # Typed text during a check repeats its question, so nothing else may be waiting for it.
+    await repos.pending.clear(user_id)
     triage = await repos.triage.add(
         TriageSession(user_id=user_id, status="open", path=[], created_at=now, updated_at=now)
     )

@@ -160,15 +160,17 @@ class TriageEngine:
         return tuple(ranked[: tree.max_causes]) or tree.fallback_causes[: tree.max_causes]
 
     def _fixes(self, causes: Sequence[str], gear: GearSettings) -> tuple[tuple[str, ...], ...]:
+        knowledge = self._knowledge
         return tuple(
-            tuple(self._fitted_fix(fix_id, gear) for fix_id in self._knowledge.causes[c].fixes)
+            tuple(fitted_fix(knowledge, fix_id, gear) for fix_id in knowledge.causes[c].fixes)
             for c in causes
         )
 
-    def _fitted_fix(self, fix_id: str, gear: GearSettings) -> str:
-        """Return the variant of a fix with the most conditions the shoe meets, else the fix."""
-        best: FixVariant | None = None
-        for variant in self._knowledge.fixes[fix_id].variants:
-            if variant.matches(gear) and (best is None or len(variant.when) > len(best.when)):
-                best = variant
-        return fix_id if best is None else best.id
+
+def fitted_fix(knowledge: Knowledge, fix_id: str, gear: GearSettings) -> str:
+    """Return the variant of a fix with the most conditions the shoe meets, else the fix."""
+    best: FixVariant | None = None
+    for variant in knowledge.fixes[fix_id].variants:
+        if variant.matches(gear) and (best is None or len(variant.when) > len(best.when)):
+            best = variant
+    return fix_id if best is None else best.id

@@ -6,6 +6,7 @@ from `bot.ui.callback_data`.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -111,6 +112,15 @@ def runs_screen(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
     if view.screen is Screen.SKIPPED:
         return Message(t("tip_flow.skipped"))
     return builders[view.screen](t, knowledge, view)
+
+
+def typed_reply(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+    """Return the message answering a typed time or zone: a note becomes its first line."""
+    screen = runs_screen(t, knowledge, view)
+    note = note_text(t, view)
+    if note is None:
+        return screen
+    return Message(f"{html.escape(note, quote=False)}\n\n{screen.text}", screen.keyboard)
 
 
 def _list(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
@@ -343,6 +353,16 @@ def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
     text = (
         f"{t('checkin_flow.heading', time=start)}\n\n{t(keys.checkin_question(question.step_id))}"
     )
+    # Shoe names are the runner's own text, put verbatim into the plain-text labels.
+    shoes = [
+        _button(
+            t.markup("checkin_flow.shoe_default", name=shoe.name)
+            if shoe.is_default
+            else shoe.name,
+            callback_data.checkin(question.checkin_id, question.step, shoe.answer_id),
+        )
+        for shoe in question.shoes
+    ]
     answers = [
         _button(
             t(keys.checkin_answer(question.step_id, answer_id)),
@@ -350,7 +370,7 @@ def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
         )
         for answer_id in question.answer_ids
     ]
-    rows = _rows(answers, question.columns)
+    rows = _rows(shoes, 1) + _rows(answers, question.columns)
     if question.step == 0:
         rows.append(
             [
@@ -389,7 +409,10 @@ def checkin_done(t: Texts, done: CheckinDone) -> Message:
         return Message(t("checkin_flow.thanks_clear"))
     parts = [t("checkin_flow.thanks_numb")]
     if done.fix is not None:
-        parts.append(t.markup("checkin_flow.tip", tip=t(keys.fix(done.fix))))
+        fix = t(keys.fix(done.fix), shoe=done.shoe) if done.shoe else t(keys.fix(done.fix))
+        parts.append(t.markup("checkin_flow.tip", tip=fix))
+    if done.invite_to_gear:
+        parts.append(t("checkin_flow.gear_invite"))
     parts.append(t("checkin_flow.triage_hint"))
     return Message("\n\n".join(parts))
 

@@ -67,7 +67,12 @@ async def page(browser: Browser, playground: str) -> AsyncIterator[Page]:
     assert errors == []
 
 
+_TAKEN: set[str] = set()
+
+
 async def screenshot(page: Page, name: str) -> None:
-    """Save the page under build/screenshots/ for a person to look at."""
+    """Save the page under build/screenshots/ for a person to look at; each name once."""
+    assert name not in _TAKEN, f"two steps would both be {name}"
+    _TAKEN.add(name)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=SCREENSHOTS / name)

@@ -76,38 +76,84 @@ def test_rejects_dangling_checkin_references(tmp_path: Path) -> None:
     directory = _copy(tmp_path)
 
     def break_flow(flow: dict[str, Any]) -> None:
-        _checkin_answer(flow, "numb", "yes").update(next="shoe")
+        _checkin_answer(flow, "numb", "yes").update(next="nowhere")
         _checkin_answer(flow, "where", "toes").update(tip="fix_nothing")
 
     _edit(directory / "checkin.yaml", break_flow)
     problems = _problems(directory)
-    assert "checkin.yaml: step numb answer yes: next shoe is not a step" in problems
+    assert "checkin.yaml: step numb answer yes: next nowhere is not a step" in problems
     assert "checkin.yaml: step where answer toes: tip fix_nothing is not a fix in causes.yaml" in (
         problems
     )
 
 
 def test_a_new_checkin_step_needs_its_texts(tmp_path: Path) -> None:
-    """The seam for "which shoe?": a step inserted in the data, its texts required."""
+    """A step inserted in the data (before the shoe question) has its texts required."""
     directory = _copy(tmp_path)
-    shoe = {
-        "id": "shoe",
-        "answers": [{"id": "usual", "finish": True}, {"id": "other", "finish": True}],
+    surface = {
+        "id": "surface",
+        "answers": [{"id": "road", "next": "shoe"}, {"id": "trail", "next": "shoe"}],
     }
 
     def insert(flow: dict[str, Any]) -> None:
-        flow["steps"].append(shoe)
+        flow["steps"].append(surface)
         for answer in _step(flow, "after")["answers"]:
-            answer.pop("finish")
-            answer["next"] = "shoe"
-        _checkin_answer(flow, "after", "lasting").pop("persistent")
-        _checkin_answer(flow, "shoe", "usual").update(persistent=False)
+            answer["next"] = "surface"
 
     _edit(directory / "checkin.yaml", insert)
     problems = _problems(directory)
-    assert "locales/en.yaml: checkin.shoe.question: missing (for checkin.yaml step shoe)" in (
+    assert (
+        "locales/en.yaml: checkin.surface.question: missing (for checkin.yaml step surface)"
+        in (problems)
+    )
+
+
+def test_the_shoe_question_comes_last_for_numb_and_clear_runs(knowledge: Knowledge) -> None:
+    steps = knowledge.checkin_steps
+    [shoe] = [step for step in knowledge.checkin.steps if step.shoes]
+    assert all(answer.finish for answer in shoe.answers)
+    assert {answer.id for answer in shoe.answers} == {"unsure"}
+    leading = {
+        (step.id, a.id) for step in steps.values() for a in step.answers if a.next == shoe.id
+    }
+    assert leading == {
+        ("numb", "no"),
+        ("after", "minutes"),
+        ("after", "hour"),
+        ("after", "lasting"),
+    }
+
+
+def test_the_shoe_question_only_records_the_shoes(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def break_flow(flow: dict[str, Any]) -> None:
+        _step(flow, "shoe")["answers"].append({"id": "other", "next": "where"})
+        _step(flow, "shoe")["answers"].append({"id": "tipped", "finish": True, "tip": "fix_socks"})
+        _checkin_answer(flow, "where", "toes")["id"] = "s12"
+
+    _edit(directory / "checkin.yaml", break_flow)
+    problems = _problems(directory)
+    for answer in ("other", "tipped"):
+        assert (
+            f"checkin.yaml: step shoe answer {answer}: the shoe question only records the shoes; "
+            "its answers must finish, with no numb: false, tip or persistent"
+        ) in problems
+    assert "checkin.yaml: step where answer s12: ids like s1, s2 are the shoe buttons' ids" in (
         problems
     )
+
+
+def test_the_shoe_question_cannot_come_first(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory / "checkin.yaml", lambda f: f.update(first="shoe"))
+    assert "checkin.yaml: first shoe: the shoe question can't come first" in _problems(directory)
+
+
+def test_a_step_needs_two_answers_unless_it_lists_shoes(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory / "checkin.yaml", lambda f: _step(f, "shoe").pop("shoes"))
+    assert any("at least two answers" in p for p in _problems(directory))
 
 
 def test_escalation_rules_need_one_window(tmp_path: Path) -> None:

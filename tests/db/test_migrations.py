@@ -7,16 +7,19 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import PROJECT_ROOT
-from bot.db.base import Base
-from bot.db.migrate import downgrade_to, upgrade_to_head
+from bot.db.base import Base, UTCDateTime
+from bot.db.migrate import downgrade_to, upgrade_to, upgrade_to_head
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -71,3 +74,117 @@ def test_alembic_command_line_creates_the_database_and_its_folder(tmp_path: Path
     with closing(sqlite3.connect(database)) as connection:
         tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
     assert ("users",) in tables
+
+
+_BEFORE_ONE_PENDING_INPUT = "544859527bbf"
+_T = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+HALF_HOUR = timedelta(minutes=30)
+
+
+def _column(name: str) -> sa.ColumnClause[Any]:
+    if name.endswith(("_at", "_until")):
+        return sa.column(name, UTCDateTime())
+    if name in ("answers", "settings"):
+        return sa.column(name, sa.JSON())
+    return sa.column(name)
+
+
+def _table(name: str, *columns: str) -> sa.TableClause:
+    """A bare table for writing and reading raw rows at any revision."""
+    return sa.table(name, *(_column(c) for c in columns))
+
+
+_users = _table("users", "id", "created_at", "updated_at")
+_shoes = _table("shoes", "id", "user_id", "name", "settings", "created_at", "updated_at")
+_plans = _table("run_plans", "id", "user_id", "status", "created_at", "updated_at")
+_checkins = _table("checkins", "id", "user_id", "plan_id", "run_at", "answers", "created_at")
+_reminders = _table("reminders", "id", "user_id", "plan_id", "kind", "run_at", "due_at")
+_snooze = _table("reminders", "id", "checkin_id")
+_old_pending = _table("pending_inputs", "user_id", "kind", "shoe_id", "created_at")
+_new_pending = _table("pending_inputs", "user_id", "kind", "ref_id", "created_at", "expires_at")
+_old_settings = _table(
+    "runner_settings", "user_id", "awaiting", "awaiting_ref", "awaiting_until", "updated_at"
+)
+
+
+async def _rows(engine: AsyncEngine, query: sa.Select[Any]) -> list[tuple[Any, ...]]:
+    async with engine.connect() as connection:
+        return [tuple(row) for row in await connection.execute(query)]
+
+
+async def test_awaited_answers_move_both_ways_and_snoozes_survive(any_engine: AsyncEngine) -> None:
+    """Runner 1 waits for a shoe name, 2 for a start time, 3 for a name then a newer zone."""
+    await upgrade_to(any_engine, _BEFORE_ONE_PENDING_INPUT)
+    stamps = {"created_at": _T, "updated_at": _T}
+    async with any_engine.begin() as connection:
+        await connection.execute(_users.insert(), [{"id": n, **stamps} for n in (1, 2, 3)])
+        await connection.execute(
+            _shoes.insert(), [{"id": 10, "user_id": 3, "name": "P", "settings": {}, **stamps}]
+        )
+        await connection.execute(
+            _plans.insert(), [{"id": 5, "user_id": 2, "status": "draft", **stamps}]
+        )
+        await connection.execute(
+            _checkins.insert(),
+            [{"id": 7, "user_id": 2, "plan_id": 5, "run_at": _T, "answers": [], "created_at": _T}],
+        )
+        await connection.execute(
+            _reminders.insert(),
+            [{"id": 9, "user_id": 2, "plan_id": 5, "kind": "snooze", "run_at": _T, "due_at": _T}],
+        )
+        await connection.execute(_snooze.update().values(checkin_id=7))
+        await connection.execute(
+            _old_pending.insert(),
+            [
+                {"user_id": 1, "kind": "add_shoe", "shoe_id": None, "created_at": _T},
+                {"user_id": 3, "kind": "rename_shoe", "shoe_id": 10, "created_at": _T},
+            ],
+        )
+        await connection.execute(
+            _old_settings.insert(),
+            [
+                {
+                    "user_id": 2,
+                    "awaiting": "time",
+                    "awaiting_ref": 5,
+                    "awaiting_until": _T + HALF_HOUR,
+                    "updated_at": _T,
+                },
+                {
+                    "user_id": 3,
+                    "awaiting": "timezone",
+                    "awaiting_ref": 1,
+                    "awaiting_until": _T + timedelta(minutes=45),
+                    "updated_at": _T,
+                },
+            ],
+        )
+
+    await upgrade_to_head(any_engine)
+    pending = _new_pending.c
+    assert await _rows(
+        any_engine,
+        sa.select(
+            pending.user_id, pending.kind, pending.ref_id, pending.created_at, pending.expires_at
+        ).order_by(pending.user_id),
+    ) == [
+        (1, "add_shoe", None, _T, _T + timedelta(hours=1)),
+        (2, "run_time", 5, _T, _T + HALF_HOUR),
+        (3, "timezone", 1, _T + timedelta(minutes=15), _T + timedelta(minutes=45)),
+    ]
+    assert await _rows(any_engine, sa.select(_snooze.c.id, _snooze.c.checkin_id)) == [(9, 7)]
+    assert await _drift(any_engine) == []
+
+    await downgrade_to(any_engine, _BEFORE_ONE_PENDING_INPUT)
+    old = _old_pending.c
+    assert await _rows(any_engine, sa.select(old.user_id, old.kind, old.shoe_id)) == [
+        (1, "add_shoe", None)
+    ]
+    settings = _old_settings.c
+    assert await _rows(
+        any_engine,
+        sa.select(settings.user_id, settings.awaiting, settings.awaiting_ref).order_by(
+            settings.user_id
+        ),
+    ) == [(2, "time", 5), (3, "timezone", 1)]
+    assert await _rows(any_engine, sa.select(_snooze.c.id, _snooze.c.checkin_id)) == [(9, 7)]

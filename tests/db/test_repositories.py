@@ -236,42 +236,49 @@ async def test_make_default_moves_the_default_whatever_the_row_order(
     assert flags == [number == chosen for number in range(3)]
 
 
-async def test_waiting_for_a_typed_name_is_stored_replaced_and_cleared(
+async def test_waiting_for_typed_text_is_stored_replaced_and_cleared(
     rollback_sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    hour = timedelta(hours=1)
     async with unit_of_work(rollback_sessionmaker) as repos:
         [shoe] = await _add_shoes(repos, 16, "Pegasus 40")
-        await repos.pending.wait_for(16, "add_shoe", None, NOW)
+        await repos.pending.wait_for(16, "add_shoe", None, NOW, NOW + hour)
     async with unit_of_work(rollback_sessionmaker) as repos:
         later = NOW + timedelta(minutes=5)
-        await repos.pending.wait_for(16, "rename_shoe", shoe.id, later)
+        await repos.pending.wait_for(16, "rename_shoe", shoe.id, later, later + hour)
     async with unit_of_work(rollback_sessionmaker) as repos:
         pending = await repos.pending.get(16)
         assert pending is not None
-        assert (pending.kind, pending.shoe_id, pending.created_at) == (
+        assert (pending.kind, pending.ref_id, pending.created_at, pending.expires_at) == (
             "rename_shoe",
             shoe.id,
             NOW + timedelta(minutes=5),
+            NOW + timedelta(minutes=5) + hour,
         )
+        assert await repos.pending.clear(16, {"timezone", "run_time"}) is False, "not those"
+        assert await repos.pending.get(16) is pending
         assert await repos.pending.clear(16) is True
         assert await repos.pending.clear(16) is False
+        await repos.pending.wait_for(16, "timezone", 1, NOW, NOW + hour)
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        pending = await repos.pending.get(16)
+        assert pending is not None
+        assert (pending.kind, pending.ref_id) == ("timezone", 1)
+        assert await repos.pending.clear(16, {"timezone", "run_time"}) is True
     async with unit_of_work(rollback_sessionmaker) as repos:
         assert await repos.pending.get(16) is None
 
 
-async def test_deleting_a_shoe_drops_its_pending_rename(
+async def test_a_pending_kind_must_be_known(
     rollback_sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with unit_of_work(rollback_sessionmaker) as repos:
-        [shoe] = await _add_shoes(repos, 17, "Pegasus 40")
-        await repos.pending.wait_for(17, "rename_shoe", shoe.id, NOW)
-    async with unit_of_work(rollback_sessionmaker) as repos:
-        stored = await repos.shoes.get(17, shoe.id)
-        assert stored is not None
-        await repos.shoes.delete(stored)
-    async with unit_of_work(rollback_sessionmaker) as repos:
-        assert await repos.shoes.for_user(17) == []
-        assert await repos.pending.get(17) is None
+    async def wait_for_nonsense() -> None:
+        async with unit_of_work(rollback_sessionmaker) as repos:
+            await repos.users.seen(20, None, NOW)
+            await repos.pending.wait_for(20, "favourite_colour", None, NOW, NOW)
+
+    with pytest.raises(IntegrityError):
+        await wait_for_nonsense()
 
 
 async def test_deleting_a_user_deletes_their_shoes_and_pending_input(
@@ -280,7 +287,7 @@ async def test_deleting_a_user_deletes_their_shoes_and_pending_input(
     async with unit_of_work(rollback_sessionmaker) as repos:
         await _add_shoes(repos, 18, "Pegasus 40", "Trail shoes")
         await _add_shoes(repos, 19, "Kept")
-        await repos.pending.wait_for(18, "add_shoe", None, NOW)
+        await repos.pending.wait_for(18, "add_shoe", None, NOW, NOW + timedelta(hours=1))
     async with unit_of_work(rollback_sessionmaker) as repos:
         assert await repos.users.delete(18) is True
     async with unit_of_work(rollback_sessionmaker) as repos:

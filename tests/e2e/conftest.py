@@ -13,7 +13,7 @@ from telegram import Update
 from bot.app import BotApplication, build_app
 from bot.config import Settings
 from bot.content.loader import Knowledge
-from bot.db.models import PendingInput, Shoe, SymptomReport, TriageSession, User
+from bot.db.base import Base
 from bot.localapi import ChatMessage, LocalBotApi, LocalRequest
 from tests.conftest import TEST_TOKEN, FakeClock
 
@@ -161,10 +161,7 @@ def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def rows(
-    app: BotApplication,
-    model: type[User | TriageSession | SymptomReport | Shoe | PendingInput],
-) -> list:
+async def rows(app: BotApplication, model: type[Base]) -> list:
     """Return every row of a table, read through the bot's own engine."""
     engine: AsyncEngine = app.bot_data.db_engine
     async with engine.connect() as connection:

@@ -118,3 +118,23 @@ async def test_a_failed_command_menu_does_not_stop_the_bot(
     assert "/triage" in runner.last.text
     await stop_app(app)
     assert any("could not publish the en command menu" in r.getMessage() for r in caplog.records)
+
+
+async def test_start_help_settings_and_privacy_cover_shoes_runs_and_typing(
+    runner: Runner,
+) -> None:
+    await runner.send("/start")
+    assert "/gear" in runner.last.text
+    assert "/runs" in runner.last.text
+    await runner.send("/help")
+    assert "which pair you wore" in runner.last.text
+    assert "your next message answers my latest question" in runner.last.text
+    assert "/cancel — Stop the current check, or what I asked you to type" in runner.last.text
+    await runner.send("/settings")
+    assert "/gear" in runner.last.text
+    assert "Time zone:" in runner.last.text
+    await runner.send("/privacy")
+    for stored in ("your shoes", "the one thing I asked you to type", "which of your shoes"):
+        assert stored in runner.last.text
+    await runner.send("/delete_me")
+    assert "anything I'm waiting for you to type" in runner.last.text

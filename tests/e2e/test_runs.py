@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.app import BotApplication
 from bot.content.loader import Knowledge
-from bot.db.models import Reminder, RunnerSettings, RunPlan
+from bot.db.models import PendingInput, Reminder, RunnerSettings, RunPlan
 from bot.localapi import LocalBotApi
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Runner, rows
@@ -58,7 +58,7 @@ async def test_add_a_weekly_run_by_buttons(
     assert reminders["checkin"]["due_at"] == datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
     [settings] = await rows(app, RunnerSettings)
     assert settings["timezone"] == "Europe/Berlin"
-    assert settings["awaiting"] is None
+    assert await rows(app, PendingInput) == [], "no typed answer awaited any more"
 
 
 async def test_typed_time_and_zone_absurd_input_loses_nothing(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.loader import Knowledge
 from bot.db.uow import unit_of_work
-from bot.services import gear, triage
+from bot.services import gear, schedules, triage, typed_text
 from bot.services.gear import NameProblem, clean_name
 from bot.services.triage_engine import Result, TriageEngine
 
@@ -49,23 +50,43 @@ def rules(knowledge: Knowledge) -> gear.GearRules:
     return knowledge.gear
 
 
+TypeText = Callable[..., Awaitable[typed_text.TypedReply]]
+"""Types a message as the runner, in a unit of work of its own (optionally at a given time)."""
+
+
+@pytest.fixture
+def type_text(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession], knowledge: Knowledge
+) -> TypeText:
+    engine = TriageEngine(knowledge)
+
+    async def typed(text: str, now: datetime = NOW) -> typed_text.TypedReply:
+        async with unit_of_work(rollback_sessionmaker) as repos:
+            ctx = schedules.Context(knowledge, "UTC", now)
+            return await typed_text.receive(repos, engine, ctx, RUNNER, "en", text)
+
+    return typed
+
+
 async def _add(
     sessionmaker: async_sessionmaker[AsyncSession],
     rules: gear.GearRules,
+    type_text: TypeText,
     name: str,
     now: datetime = NOW,
-) -> gear.Named | gear.NamePrompt | gear.GearList | gear.Refusal | None:
+) -> typed_text.TypedReply:
     async with unit_of_work(sessionmaker) as repos:
         prompt = await gear.ask_for_name(repos, rules, RUNNER, "en", None, now)
         assert prompt == gear.NamePrompt()
-    async with unit_of_work(sessionmaker) as repos:
-        return await gear.receive_name(repos, rules, RUNNER, name, now)
+    return await type_text(name, now)
 
 
 async def test_the_first_shoe_is_the_default_and_the_set_up_walks_every_setting(
-    rollback_sessionmaker: async_sessionmaker[AsyncSession], rules: gear.GearRules
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+    rules: gear.GearRules,
+    type_text: TypeText,
 ) -> None:
-    named = await _add(rollback_sessionmaker, rules, "Pegasus 40")
+    named = await _add(rollback_sessionmaker, rules, type_text, "Pegasus 40")
     assert isinstance(named, gear.Named)
     assert named.added
     question = named.next
@@ -88,40 +109,46 @@ async def test_the_first_shoe_is_the_default_and_the_set_up_walks_every_setting(
 
 
 async def test_second_shoe_is_not_the_default_and_names_clash_ignoring_case(
-    rollback_sessionmaker: async_sessionmaker[AsyncSession], rules: gear.GearRules
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+    rules: gear.GearRules,
+    type_text: TypeText,
 ) -> None:
-    await _add(rollback_sessionmaker, rules, "Pegasus 40")
-    clash = await _add(rollback_sessionmaker, rules, "pegasus   40")
+    await _add(rollback_sessionmaker, rules, type_text, "Pegasus 40")
+    clash = await _add(rollback_sessionmaker, rules, type_text, "pegasus   40")
     assert clash == gear.NamePrompt(None, NameProblem.TAKEN, "pegasus 40")
-    async with unit_of_work(rollback_sessionmaker) as repos:
-        second = await gear.receive_name(repos, rules, RUNNER, "Trail", NOW)
+    second = await type_text("Trail")
     assert isinstance(second, gear.Named)
     assert isinstance(second.next, gear.SettingQuestion)
     assert not second.next.shoe.is_default
 
 
 async def test_no_name_is_awaited_without_asking(
-    rollback_sessionmaker: async_sessionmaker[AsyncSession], rules: gear.GearRules
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+    rules: gear.GearRules,
+    type_text: TypeText,
 ) -> None:
-    async with unit_of_work(rollback_sessionmaker) as repos:
-        assert await gear.receive_name(repos, rules, RUNNER, "Pegasus", NOW) is None
+    assert await type_text("Pegasus") is None
 
 
 async def test_a_name_typed_after_an_hour_is_not_taken(
-    rollback_sessionmaker: async_sessionmaker[AsyncSession], rules: gear.GearRules
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+    rules: gear.GearRules,
+    type_text: TypeText,
 ) -> None:
     late = NOW + gear.NAMING_EXPIRES_AFTER + timedelta(seconds=1)
     async with unit_of_work(rollback_sessionmaker) as repos:
         await gear.ask_for_name(repos, rules, RUNNER, "en", None, NOW)
+    assert await type_text("Pegasus", late) is None
     async with unit_of_work(rollback_sessionmaker) as repos:
-        assert await gear.receive_name(repos, rules, RUNNER, "Pegasus", late) is None
-        assert await gear.stop_naming(repos, RUNNER) is False, "the stale wait was cleared"
+        assert await repos.pending.get(RUNNER) is None, "the stale wait was cleared"
 
 
 async def test_not_sure_removes_an_answer_and_outdated_options_read_as_not_set(
-    rollback_sessionmaker: async_sessionmaker[AsyncSession], rules: gear.GearRules
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+    rules: gear.GearRules,
+    type_text: TypeText,
 ) -> None:
-    named = await _add(rollback_sessionmaker, rules, "Pegasus 40")
+    named = await _add(rollback_sessionmaker, rules, type_text, "Pegasus 40")
     assert isinstance(named, gear.Named)
     shoe_id = named.next.shoe.id
     async with unit_of_work(rollback_sessionmaker) as repos:
@@ -139,9 +166,11 @@ async def test_not_sure_removes_an_answer_and_outdated_options_read_as_not_set(
 
 
 async def test_invalid_settings_and_options_are_refused(
-    rollback_sessionmaker: async_sessionmaker[AsyncSession], rules: gear.GearRules
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+    rules: gear.GearRules,
+    type_text: TypeText,
 ) -> None:
-    named = await _add(rollback_sessionmaker, rules, "Pegasus 40")
+    named = await _add(rollback_sessionmaker, rules, type_text, "Pegasus 40")
     assert isinstance(named, gear.Named)
     shoe_id = named.next.shoe.id
     async with unit_of_work(rollback_sessionmaker) as repos:
@@ -170,10 +199,12 @@ async def test_missing_shoes_give_the_list(
 
 
 async def test_delete_promotes_the_oldest_remaining_shoe(
-    rollback_sessionmaker: async_sessionmaker[AsyncSession], rules: gear.GearRules
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+    rules: gear.GearRules,
+    type_text: TypeText,
 ) -> None:
     for name in ("A", "B", "C"):
-        await _add(rollback_sessionmaker, rules, name)
+        await _add(rollback_sessionmaker, rules, type_text, name)
     async with unit_of_work(rollback_sessionmaker) as repos:
         _, b, c = await repos.shoes.for_user(RUNNER)
         card = await gear.make_default(repos, rules, RUNNER, c.id, NOW)
@@ -190,10 +221,14 @@ async def test_delete_promotes_the_oldest_remaining_shoe(
 
 
 async def test_at_most_max_shoes(
-    rollback_sessionmaker: async_sessionmaker[AsyncSession], rules: gear.GearRules
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+    rules: gear.GearRules,
+    type_text: TypeText,
 ) -> None:
     for number in range(gear.MAX_SHOES):
-        assert isinstance(await _add(rollback_sessionmaker, rules, f"Pair {number}"), gear.Named)
+        assert isinstance(
+            await _add(rollback_sessionmaker, rules, type_text, f"Pair {number}"), gear.Named
+        )
     async with unit_of_work(rollback_sessionmaker) as repos:
         assert await gear.ask_for_name(repos, rules, RUNNER, None, None, NOW) is (
             gear.Refusal.LIMIT
@@ -207,9 +242,10 @@ async def test_a_triage_result_is_fitted_to_the_default_shoe(
     rollback_sessionmaker: async_sessionmaker[AsyncSession],
     rules: gear.GearRules,
     knowledge: Knowledge,
+    type_text: TypeText,
 ) -> None:
     engine = TriageEngine(knowledge)
-    named = await _add(rollback_sessionmaker, rules, "Pegasus 40")
+    named = await _add(rollback_sessionmaker, rules, type_text, "Pegasus 40")
     assert isinstance(named, gear.Named)
     async with unit_of_work(rollback_sessionmaker) as repos:
         shoe_id = named.next.shoe.id
@@ -234,9 +270,10 @@ async def test_starting_a_triage_stops_waiting_for_a_name(
     rollback_sessionmaker: async_sessionmaker[AsyncSession],
     rules: gear.GearRules,
     knowledge: Knowledge,
+    type_text: TypeText,
 ) -> None:
     async with unit_of_work(rollback_sessionmaker) as repos:
         await gear.ask_for_name(repos, rules, RUNNER, "en", None, NOW)
         await triage.start(repos, TriageEngine(knowledge), RUNNER, "en", NOW)
-    async with unit_of_work(rollback_sessionmaker) as repos:
-        assert await gear.receive_name(repos, rules, RUNNER, "Pegasus", NOW) is None
+    view = await type_text("Pegasus")
+    assert isinstance(view, triage.TriageView), "the text repeats the check's question"

@@ -1,4 +1,4 @@
-"""The r1: and c1: callback data: round trips, 64 bytes, forged data."""
+"""The r1: and c1: callback data (shoe answers included): round trips, 64 bytes, forged data."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.services import checkins
 from bot.ui import callback_data
 
 
@@ -41,6 +42,16 @@ def test_checkin_buttons() -> None:
     )
     assert callback_data.decode_checkin(callback_data.checkin(9, 0, "snooze")) == (
         callback_data.CheckinPress(9, None, "snooze")
+    )
+
+
+def test_a_shoe_answer_with_the_largest_ids_fits_the_c1_codec() -> None:
+    biggest = 10**15 - 1
+    shoe = checkins.ShoeChoice(biggest, "x" * 40, is_default=True)
+    data = callback_data.checkin(biggest, 99, shoe.answer_id)
+    assert len(data.encode()) <= callback_data.MAX_BYTES
+    assert callback_data.decode_checkin(data) == callback_data.CheckinPress(
+        biggest, 99, f"s{biggest}"
     )
 
 

@@ -46,8 +46,10 @@ async function pollForever() {
       if (version !== state.version) {
         // A smaller version means the server restarted: its button answers start over too.
         if (version < state.version) state.seenAnswers.clear();
-        state.version = version;
         await refresh();
+        // Only once the page shows it: after a failed refresh the next poll answers at once
+        // and the refresh is tried again, instead of waiting for some later change.
+        state.version = version;
       }
     } catch (error) {
       await sleep(1000);
@@ -75,8 +77,14 @@ async function refresh() {
 }
 
 async function refreshOnce() {
-  const runner = state.runnerId === null ? "" : String(state.runnerId);
-  const [{ runners }, clock] = await Promise.all([api("/runners"), api(`/clock?runner_id=${runner}`)]);
+  // The chat is read beside the runners and the clock, not after them: the clock asks the
+  // bot's database for the runner's next reminder, which can wait while the bot answers.
+  const runnerId = state.runnerId;
+  const [{ runners }, clock, chat] = await Promise.all([
+    api("/runners"),
+    api(`/clock?runner_id=${runnerId === null ? "" : runnerId}`),
+    runnerId === null ? null : api(`/runners/${runnerId}/chat`),
+  ]);
   state.runners = runners;
   if (!runners.some((runner) => runner.id === state.runnerId)) {
     const saved = Number(localStorage.getItem(RUNNER_KEY));
@@ -84,14 +92,15 @@ async function refreshOnce() {
     state.runnerId = fallback ? fallback.id : null;
   }
   renderRunners();
-  setClock(clock);
   if (state.runnerId === null) {
+    setClock(clock);
     renderChat(null);
-    return;
+  } else if (runnerId === state.runnerId) {
+    setClock(clock);
+    renderChat(chat);
+  } else {
+    state.refreshAgain = true; // another runner is shown now: read their chat and clock
   }
-  const runnerId = state.runnerId;
-  const chat = await api(`/runners/${runnerId}/chat`);
-  if (runnerId === state.runnerId) renderChat(chat);
 }
 
 // ---- runners ---------------------------------------------------------------------------------
