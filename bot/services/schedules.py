@@ -155,7 +155,11 @@ async def _view(
     ctx: Context,
     screen: Screen,
     plan: RunPlan | None = None,
-    **extra: object,
+    *,
+    then_add: bool = False,
+    note: str | None = None,
+    alert: bool = False,
+    typed: str | None = None,
 ) -> RunsView:
     """Build a view; the list screen also tidies finished one-off runs away."""
     settings = await repos.schedules.settings(user_id)
@@ -184,7 +188,10 @@ async def _view(
             "one_off_days": options.one_off_days,
             "snooze": options.snooze_minutes,
         },
-        **extra,  # type: ignore[arg-type]
+        then_add=then_add,
+        note=note,
+        alert=alert,
+        typed=typed,
     )
 
 

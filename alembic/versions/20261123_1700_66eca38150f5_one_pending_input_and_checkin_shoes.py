@@ -6,7 +6,7 @@ The time zone or start time that /runs waited for moves from `runner_settings.aw
 
 Revision ID: 66eca38150f5
 Revises: 544859527bbf
-Create Date: 2026-11-24 09:00:00+00:00
+Create Date: 2026-11-23 17:00:00+00:00
 """
 
 from collections.abc import Iterator, Sequence
