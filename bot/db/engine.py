@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import PoolResetState
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -28,7 +29,9 @@ def make_engine(async_url: str, **kwargs: Any) -> AsyncEngine:
         # SQLite has one writer at a time and every update writes, so connections beyond one
         # only wait on its file lock. Queueing on a single pooled connection is fair (FIFO),
         # where racing for the lock lets an unlucky update starve past busy_timeout.
-        kwargs = {"pool_size": 1, "max_overflow": 0, **kwargs}
+        # The pool's usual reset (a ROLLBACK on every return, one more hop to aiosqlite's
+        # thread per update) is replaced by `_on_reset`, which rolls back only what is open.
+        kwargs = {"pool_size": 1, "max_overflow": 0, "pool_reset_on_return": None, **kwargs}
     engine = create_async_engine(async_url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
@@ -61,6 +64,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         driver = connection.connection.dbapi_connection
         assert isinstance(driver, AdaptedConnection)
         driver.run_async(lambda sqlite: sqlite.execute("BEGIN IMMEDIATE"))
+
+    @event.listens_for(engine.sync_engine, "reset")
+    def _on_reset(dbapi_connection: Any, _record: Any, _state: PoolResetState) -> None:
+        # sqlite3 knows whether a transaction is open: a committed unit of work leaves none,
+        # and anything else (an error half-way, a caller that never ended one) is rolled back.
+        if dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, delete, func, select, tuple_, update
+from sqlalchemy import CursorResult, Select, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
@@ -74,6 +74,24 @@ class UserRepo:
         return bool(cast("CursorResult[Any]", result).rowcount)
 
 
+def _with_runner(query: Select[TriageSession]) -> Select[TriageSession]:
+    # The runner comes in the same query and stays referenced by the session object (the
+    # identity map alone holds unchanged objects weakly), so reading their language later
+    # costs no second query on the hot path of every button press.
+    return query.join(TriageSession.runner).options(contains_eager(TriageSession.runner))
+
+
+# Built once: every button press runs one of these, and a statement object keeps its cache
+# key, so SQLAlchemy neither rebuilds nor re-traverses it per press.
+_TRIAGE_BY_ID = _with_runner(select(TriageSession).where(TriageSession.id == bindparam("id")))
+_OPEN_TRIAGE_OF = _with_runner(
+    select(TriageSession)
+    .where(TriageSession.user_id == bindparam("user_id"), TriageSession.status == "open")
+    .order_by(TriageSession.id.desc())
+    .limit(1)
+)
+
+
 class TriageRepo:
     """Triage sessions."""
 
@@ -82,23 +100,11 @@ class TriageRepo:
 
     async def get(self, session_id: int) -> TriageSession | None:
         """Return a triage session by id; its runner is loaded in the same query."""
-        return await self._first(select(TriageSession).where(TriageSession.id == session_id))
+        return (await self._session.scalars(_TRIAGE_BY_ID, {"id": session_id})).first()
 
     async def open_for(self, user_id: int) -> TriageSession | None:
         """Return the runner's open triage session, loading the runner in the same query."""
-        return await self._first(
-            select(TriageSession)
-            .where(TriageSession.user_id == user_id, TriageSession.status == "open")
-            .order_by(TriageSession.id.desc())
-            .limit(1)
-        )
-
-    async def _first(self, query: Select[TriageSession]) -> TriageSession | None:
-        # The runner comes in the same query and stays referenced by the session object (the
-        # identity map alone holds unchanged objects weakly), so reading their language later
-        # costs no second query on the hot path of every button press.
-        joined = query.join(TriageSession.runner).options(contains_eager(TriageSession.runner))
-        return (await self._session.scalars(joined)).first()
+        return (await self._session.scalars(_OPEN_TRIAGE_OF, {"user_id": user_id})).first()
 
     async def close_open(self, user_id: int, status: str, now: datetime) -> int:
         """Close every open session of a runner with `status`; return how many were open."""
