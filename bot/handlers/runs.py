@@ -5,6 +5,8 @@ Typed times and zones arrive through `bot.handlers.common.free_text`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 
 from bot.context import Context
@@ -15,6 +17,9 @@ from bot.services.schedules import RunsAction, RunsView
 from bot.ui import callback_data, schedule_screens
 from bot.ui.callback_data import RunsPress
 
+_Screen = Callable[[Repositories, int, str | None, schedules.Context], Awaitable[RunsView]]
+"""A /runs use case that builds a screen for a runner from nothing but the command."""
+
 
 def schedule_context(context: Context) -> schedules.Context:
     """Return what the /runs use cases need: the knowledge, the default zone and the time."""
@@ -24,26 +29,21 @@ def schedule_context(context: Context) -> schedules.Context:
 
 async def runs_command(update: Update, context: Context) -> None:
     """List the runner's planned runs with buttons to add and change them."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
-        return
-    async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        view = await schedules.overview(
-            repos, user.id, user.language_code, schedule_context(context)
-        )
-        t = await texts_for(repos, context, update)
-    await send(message, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
+    await _show(update, context, schedules.overview)
 
 
 async def pause_command(update: Update, context: Context) -> None:
     """Show whether reminders are paused, with the buttons to pause or resume them."""
+    await _show(update, context, schedules.pause_screen)
+
+
+async def _show(update: Update, context: Context, use_case: _Screen) -> None:
+    """Answer a command with the runs screen that `use_case` builds."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
     async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        view = await schedules.pause_screen(
-            repos, user.id, user.language_code, schedule_context(context)
-        )
+        view = await use_case(repos, user.id, user.language_code, schedule_context(context))
         t = await texts_for(repos, context, update)
     await send(message, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
 
