@@ -274,11 +274,7 @@ def _check_graph(
             if answer.next is not None and answer.next != RESULT and answer.next not in nodes:
                 problems.append(f"{at}: next {answer.next} is not a node")
             if answer.stop is not None:
-                stop = stops.get(answer.stop)
-                if stop is None:
-                    problems.append(f"{at}: stop {answer.stop} is not an outcome")
-                elif answer.red_flag and stop.tier is not Tier.EMERGENCY:
-                    problems.append(f"{at}: a red flag must stop at an emergency outcome")
+                _check_stop(at, answer.stop, answer.red_flag, stops, problems)
             if answer.at_least is not None and answer.at_least.tier is Tier.EMERGENCY:
                 problems.append(f"{at}: use `stop` with an emergency outcome, not at_least")
             for cause_id in answer.suggests:
@@ -433,6 +429,17 @@ def timezone_names() -> Mapping[str, str]:
     return _TIMEZONES
 
 
+def _check_stop(
+    at: str, stop_id: str, red_flag: bool, stops: Mapping[str, StopOutcome], problems: list[str]
+) -> None:
+    """Check that an answer stops at a known outcome, and a red flag at an emergency one."""
+    stop = stops.get(stop_id)
+    if stop is None:
+        problems.append(f"{at}: stop {stop_id} is not an outcome")
+    elif red_flag and stop.tier is not Tier.EMERGENCY:
+        problems.append(f"{at}: a red flag must stop at an emergency outcome")
+
+
 def _check_checkin(
     flow: CheckinFlow,
     steps: Mapping[str, CheckinStep],
@@ -464,11 +471,7 @@ def _check_checkin(
             if answer.next is not None and answer.next not in steps:
                 problems.append(f"{at}: next {answer.next} is not a step")
             if answer.stop is not None:
-                stop = stops.get(answer.stop)
-                if stop is None:
-                    problems.append(f"{at}: stop {answer.stop} is not an outcome")
-                elif answer.red_flag and stop.tier is not Tier.EMERGENCY:
-                    problems.append(f"{at}: a red flag must stop at an emergency outcome")
+                _check_stop(at, answer.stop, answer.red_flag, stops, problems)
             if answer.alert is not None and answer.alert.tier is Tier.EMERGENCY:
                 problems.append(f"{at}: use `stop` with an emergency outcome, not alert")
             if answer.tip is not None and answer.tip not in fix_ids:
