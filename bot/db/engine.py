@@ -66,10 +66,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         driver.run_async(lambda sqlite: sqlite.execute("BEGIN IMMEDIATE"))
 
     @event.listens_for(engine.sync_engine, "reset")
-    def _on_reset(dbapi_connection: Any, _record: Any, _state: PoolResetState) -> None:
+    def _on_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
         # sqlite3 knows whether a transaction is open: a committed unit of work leaves none,
         # and anything else (an error half-way, a caller that never ended one) is rolled back.
-        if dbapi_connection.driver_connection.in_transaction:
+        # A connection being discarded (`terminate_only`) is closed, not reset.
+        if not state.terminate_only and dbapi_connection.driver_connection.in_transaction:
             dbapi_connection.rollback()
 
 
