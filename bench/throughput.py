@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -21,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-import uvloop
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bench.loadgen import TOKEN, run_load_process
+from bot import runtime
 from bot.app import build_app
 from bot.config import Settings
 from bot.db.engine import make_engine
@@ -75,7 +76,7 @@ async def echo_bot(base_url: str, base_file_url: str) -> AnyApplication:
 
 
 async def echo_bot_same_stack(base_url: str, base_file_url: str) -> AnyApplication:
-    """Return the echo bot on the full bot's transport (run on its event loop, uvloop)."""
+    """Return the echo bot on the full bot's transport, run on its runtime (`bot.runtime`)."""
     app = (
         ApplicationBuilder()
         .token(TOKEN)
@@ -157,12 +158,20 @@ def median(runs: list[Measurement]) -> Measurement:
 
 
 def run(
-    factory: BotFactory, runners: int, rounds: int, *, echo_only: bool, fast_loop: bool
+    factory: BotFactory, runners: int, rounds: int, *, echo_only: bool, bot_runtime: bool
 ) -> Measurement:
-    """Run one measurement in a fresh event loop: uvloop (as `python -m bot`) or asyncio's."""
-    loop_factory = uvloop.new_event_loop if fast_loop else None
-    with asyncio.Runner(loop_factory=loop_factory) as runner:
-        return runner.run(measure(factory, runners, rounds, echo_only))
+    """Run one measurement in a fresh event loop: the bot's (as `python -m bot`) or Python's.
+
+    The bot's runtime also sets the GIL switch interval; it is put back afterwards, so the
+    baseline runs with every Python default.
+    """
+    loop_factory = runtime.new_event_loop if bot_runtime else None
+    default_interval = sys.getswitchinterval()
+    try:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(measure(factory, runners, rounds, echo_only))
+    finally:
+        sys.setswitchinterval(default_interval)
 
 
 def main(runners: int, rounds: int, repeats: int) -> None:
@@ -173,12 +182,12 @@ def main(runners: int, rounds: int, repeats: int) -> None:
         full = full_bot_factory(Path(folder) / "bench.db")
         for _ in range(repeats):
             runs["echo"].append(
-                run(echo_bot, runners, echo_messages, echo_only=True, fast_loop=False)
+                run(echo_bot, runners, echo_messages, echo_only=True, bot_runtime=False)
             )
             runs["echo_same_stack"].append(
-                run(echo_bot_same_stack, runners, echo_messages, echo_only=True, fast_loop=True)
+                run(echo_bot_same_stack, runners, echo_messages, echo_only=True, bot_runtime=True)
             )
-            runs["full"].append(run(full, runners, rounds, echo_only=False, fast_loop=True))
+            runs["full"].append(run(full, runners, rounds, echo_only=False, bot_runtime=True))
     result = {name: median(measured) for name, measured in runs.items()}
     print(f"\nThroughput: median of {repeats} runs, {runners} runners; the local Bot API")
     print("runs in its own process and answers like Telegram; every update is answered.")
@@ -203,7 +212,7 @@ def main(runners: int, rounds: int, repeats: int) -> None:
 
 ROWS = {
     "echo": "echo bot, PTB defaults (baseline)",
-    "echo_same_stack": "echo bot, aiohttp transport + uvloop",
+    "echo_same_stack": "echo bot, the full bot's transport + runtime",
     "full": "full bot, SQLite WAL, 1 transaction/update",
 }
 

@@ -10,11 +10,11 @@ import asyncio
 import logging
 import sys
 
-import uvloop
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
+from bot import runtime
 from bot.app import build_app
 from bot.config import Settings, SettingsError, load_settings
 from bot.content.loader import Knowledge, KnowledgeError, load_knowledge
@@ -56,7 +56,7 @@ def main() -> int:
     else:
         database_setting, database_url = "DATABASE_URL", settings.database_url
     # uvloop's event loop roughly halves the loop's own share of each update (`make bench`).
-    loop = uvloop.new_event_loop()
+    loop = runtime.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         knowledge = load_knowledge(settings.knowledge_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import AdaptedConnection, Connection
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import PoolResetState
+
+from bot.db import sqlite_driver
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -48,6 +50,14 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     instead of failing with "database is locked" when another connection writes.
     """
 
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _one_trip_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        # The dialect's connect with the URL's arguments, opening the one-trip-per-statement
+        # connection through its `async_creator_fn` hook instead of `aiosqlite.connect`.
+        return dialect.loaded_dbapi.connect(
+            *cargs, async_creator_fn=sqlite_driver.connect, **cparams
+        )
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -58,12 +68,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # Straight to the driver (SQLAlchemy's documented `run_async`): one hop to aiosqlite's
-        # thread, where exec_driver_sql takes three (cursor, execute, close) plus the statement
-        # machinery, and this runs for every update.
-        driver = connection.connection.dbapi_connection
-        assert isinstance(driver, AdaptedConnection)
-        driver.run_async(lambda sqlite: sqlite.execute("BEGIN IMMEDIATE"))
+        # BEGIN IMMEDIATE travels with the transaction's first statement (no trip of its own).
+        driver = connection.connection.driver_connection
+        assert isinstance(driver, sqlite_driver.OneTripConnection)
+        driver.begin("BEGIN IMMEDIATE")
 
     @event.listens_for(engine.sync_engine, "reset")
     def _on_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:

@@ -1,0 +1,181 @@
+"""aiosqlite connections on which one SQL statement is one trip to the database thread.
+
+aiosqlite runs a SQLite connection in a thread of its own and sends it every call as a trip:
+the call is queued, the thread runs it, and the event loop is woken to resume the caller.
+SQLAlchemy's aiosqlite adapter drives the cursor call by call (create, execute, fetch all,
+close), so a SELECT costs four trips and an UPDATE three, plus one for BEGIN. Each trip
+waits until the event loop's thread lets go of the GIL, while SQLite's single connection
+stays checked out; under load that waiting, not SQLite, bounds the updates per second.
+
+`OneTripConnection` is aiosqlite's own connection (same thread, same queue, same API)
+changed in two ways, and handed to SQLAlchemy through the aiosqlite dialect's documented
+`async_creator_fn` hook (see `bot.db.engine`):
+
+- its cursors run create, execute, fetch and close as one call in the thread, and keep the
+  rows, which SQLAlchemy's adapter reads whole after every execute anyway;
+- `begin` does not cost a trip of its own: the BEGIN goes with the next statement, and a
+  transaction that ran no statement ends without one.
+
+No maintained package offers this (aiosqlite's `execute_fetchall` drops the description,
+row count and last row id that SQLAlchemy reads), so it lives here. It uses two aiosqlite
+internals, `_execute` and `_conn`, as SQLAlchemy's own adapter uses `_tx` and `_conn`;
+pyproject.toml pins the aiosqlite series it was written against, and tests/db covers it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import deque
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple, Self
+
+import aiosqlite
+
+Row = tuple[Any, ...]
+Description = tuple[tuple[Any, ...], ...] | None
+
+
+class _Outcome(NamedTuple):
+    """What a statement left on its cursor, read in the database thread before closing it."""
+
+    rows: list[Row]
+    description: Description
+    rowcount: int
+    lastrowid: int | None
+
+
+def _run(
+    connection: sqlite3.Connection,
+    sql: str,
+    parameters: Any,
+    *,
+    many: bool,
+    begin: str | None,
+) -> _Outcome:
+    """Run `begin` if given, then one statement start to finish; in aiosqlite's thread."""
+    if begin is not None:
+        connection.execute(begin)
+    cursor = connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+        rows = cursor.fetchall() if cursor.description else []
+        return _Outcome(rows, cursor.description, cursor.rowcount, cursor.lastrowid)
+    finally:
+        cursor.close()
+
+
+class OneTripCursor:
+    """The cursor SQLAlchemy's adapter drives: `execute` is the trip, the rest reads its outcome.
+
+    It has the parts of `aiosqlite.Cursor` that SQLAlchemy uses.
+    """
+
+    arraysize = 1
+
+    def __init__(self, connection: OneTripConnection) -> None:
+        self._connection = connection
+        self._rows: deque[Row] = deque()
+        self.description: Description = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    async def execute(self, sql: str, parameters: Any = ()) -> Self:
+        """Run the statement and keep its rows, in one trip."""
+        self._keep(await self._connection.run_statement(sql, parameters, many=False))
+        return self
+
+    async def executemany(self, sql: str, parameters: Iterable[Any]) -> Self:
+        """Run the statement once per parameter set, in one trip."""
+        self._keep(await self._connection.run_statement(sql, parameters, many=True))
+        return self
+
+    async def fetchone(self) -> Row | None:
+        """Return the next kept row, or None when there are no more."""
+        return self._rows.popleft() if self._rows else None
+
+    async def fetchmany(self, size: int | None = None) -> Sequence[Row]:
+        """Return up to `size` (default `arraysize`) of the kept rows."""
+        count = min(self.arraysize if size is None else size, len(self._rows))
+        return [self._rows.popleft() for _ in range(count)]
+
+    async def fetchall(self) -> Sequence[Row]:
+        """Return every kept row not fetched yet."""
+        rows = list(self._rows)
+        self._rows.clear()
+        return rows
+
+    async def close(self) -> None:
+        """Forget the kept rows; the SQLite cursor itself was closed in the trip."""
+        self._rows.clear()
+
+    def _keep(self, outcome: _Outcome) -> None:
+        self._rows = deque(outcome.rows)
+        self.description = outcome.description
+        self.rowcount = outcome.rowcount
+        self.lastrowid = outcome.lastrowid
+
+
+class OneTripConnection(aiosqlite.Connection):
+    """An aiosqlite connection whose statements cost one trip each, BEGIN included."""
+
+    _pending_begin: str | None = None
+
+    def cursor(self) -> OneTripCursor:  # type: ignore[override]
+        """Return a cursor; making one costs no trip, its SQLite cursor lives in the trip."""
+        return OneTripCursor(self)
+
+    def begin(self, statement: str) -> None:
+        """Open a transaction with `statement` (a BEGIN), sent with the next statement."""
+        self._pending_begin = statement
+
+    @property
+    def in_transaction(self) -> bool:
+        """Return whether a transaction is open or opens with the next statement."""
+        return self._pending_begin is not None or bool(super().in_transaction)
+
+    async def commit(self) -> None:
+        """Commit the open transaction; one that ran no statement needs no trip."""
+        if self._pending_begin is not None:
+            self._pending_begin = None
+        else:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        """Roll back the open transaction; one that ran no statement needs no trip."""
+        if self._pending_begin is not None:
+            self._pending_begin = None
+        else:
+            await super().rollback()
+
+    async def run_statement(self, sql: str, parameters: Any, *, many: bool) -> _Outcome:
+        """Run one statement (after the pending BEGIN) in the connection's thread."""
+        begin, self._pending_begin = self._pending_begin, None
+        # aiosqlite leaves `_execute` unannotated; it returns what `_run` returns.
+        outcome: _Outcome = await self._execute(  # type: ignore[no-untyped-call]
+            _run, self._conn, sql, parameters, many=many, begin=begin
+        )
+        return outcome
+
+
+async def connect(database: str, **kwargs: Any) -> OneTripConnection:
+    """Open a connection, like `aiosqlite.connect(database, **kwargs)`."""
+
+    def connector() -> sqlite3.Connection:
+        opened: sqlite3.Connection = sqlite3.connect(database, **kwargs)
+        return opened
+
+    connection = OneTripConnection(connector, iter_chunk_size=64)
+    # As SQLAlchemy does for aiosqlite.connect: a connection nobody closed must not keep
+    # the interpreter alive at exit.
+    connection._thread.daemon = True
+    await connection
+    return connection
