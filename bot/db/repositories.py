@@ -6,9 +6,20 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, bindparam, delete, func, select, tuple_, update
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db.models import (
     Checkin,
@@ -75,9 +86,8 @@ class UserRepo:
 
 
 def _with_runner(query: Select[TriageSession]) -> Select[TriageSession]:
-    # The runner comes in the same query and stays referenced by the session object (the
-    # identity map alone holds unchanged objects weakly), so reading their language later
-    # costs no second query on the hot path of every button press.
+    # The runner comes in the same query, so reading their language later in the unit of
+    # work costs no second query on the hot path of every button press.
     return query.join(TriageSession.runner).options(contains_eager(TriageSession.runner))
 
 
@@ -92,19 +102,46 @@ _OPEN_TRIAGE_OF = _with_runner(
 )
 
 
+_TRIAGE_TABLE = cast("Table", TriageSession.__table__)
+_SAVE_TRIAGE = update(_TRIAGE_TABLE).where(_TRIAGE_TABLE.c.id == bindparam("triage_id"))
+"""One UPDATE of path, status and updated_at; a plain statement where the ORM's flush would
+spend more than the whole statement costs, on the path of every button press."""
+
+
 class TriageRepo:
     """Triage sessions."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # The identity map holds unchanged objects weakly: without this, a triage and its
+        # runner could be gone from it by the time the handler asks for the runner's language.
+        self._loaded: list[TriageSession] = []
 
     async def get(self, session_id: int) -> TriageSession | None:
         """Return a triage session by id; its runner is loaded in the same query."""
-        return (await self._session.scalars(_TRIAGE_BY_ID, {"id": session_id})).first()
+        return self._keep((await self._session.scalars(_TRIAGE_BY_ID, {"id": session_id})).first())
 
     async def open_for(self, user_id: int) -> TriageSession | None:
         """Return the runner's open triage session, loading the runner in the same query."""
-        return (await self._session.scalars(_OPEN_TRIAGE_OF, {"user_id": user_id})).first()
+        return self._keep(
+            (await self._session.scalars(_OPEN_TRIAGE_OF, {"user_id": user_id})).first()
+        )
+
+    def _keep(self, triage: TriageSession | None) -> TriageSession | None:
+        if triage is not None:
+            self._loaded.append(triage)
+        return triage
+
+    async def save(
+        self, triage: TriageSession, path: list[list[str]], status: str, now: datetime
+    ) -> None:
+        """Store a session's answers and status now, and keep the loaded object in step."""
+        await self._session.execute(
+            _SAVE_TRIAGE,
+            {"triage_id": triage.id, "path": path, "status": status, "updated_at": now},
+        )
+        for name, value in (("path", path), ("status", status), ("updated_at", now)):
+            set_committed_value(triage, name, value)
 
     async def close_open(self, user_id: int, status: str, now: datetime) -> int:
         """Close every open session of a runner with `status`; return how many were open."""

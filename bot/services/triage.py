@@ -97,15 +97,15 @@ async def answer(
     except InvalidPathError:
         return Stale(StaleReason.UNKNOWN)
     triage = loaded.triage
-    _save_path(triage, path, now)
     shoe: gear.DefaultShoe | None = None
     if isinstance(view, Result) and view.stop is None:
         # Only a finished assessment reads the runner's shoe, never a red-flag stop.
         shoe = await gear.default_shoe(repos, user_id)
         if shoe is not None:
             view = engine.walk(path, shoe.settings)
+    finished = isinstance(view, Result)
+    await repos.triage.save(triage, _stored(path), "finished" if finished else "open", now)
     if isinstance(view, Result):
-        triage.status = "finished"
         repos.reports.add(
             SymptomReport(
                 user_id=user_id,
@@ -143,7 +143,7 @@ async def back(
     if not loaded.path:
         return Stale(StaleReason.OUT_OF_DATE, TriageView(session_id, engine.first()))
     path, view = engine.back(loaded.path)
-    _save_path(loaded.triage, path, now)
+    await repos.triage.save(loaded.triage, _stored(path), "open", now)
     return TriageView(session_id, view)
 
 
@@ -156,8 +156,7 @@ async def cancel(
     triage = await repos.triage.get(session_id)
     if triage is None or triage.user_id != user_id or triage.status != "open":
         return False
-    triage.status = "cancelled"
-    triage.updated_at = now
+    await repos.triage.save(triage, triage.path, "cancelled", now)
     return True
 
 
@@ -186,16 +185,16 @@ async def _open_session(
         view = engine.walk(path)
     except InvalidPathError:
         # The triage content changed under this session: start it again, politely.
-        _save_path(triage, [], now)
+        await repos.triage.save(triage, [], "open", now)
         return TriageView(triage.id, engine.first(), restarted=True)
     if step != len(path) or not isinstance(view, Question):
         return Stale(StaleReason.OUT_OF_DATE, TriageView(triage.id, view))
     return _Loaded(triage, path)
 
 
-def _save_path(triage: TriageSession, path: Sequence[Step], now: datetime) -> None:
-    triage.path = [list(step) for step in path]
-    triage.updated_at = now
+def _stored(path: Sequence[Step]) -> list[list[str]]:
+    """Return a path as the database stores it: a list of `[node id, answer id]` pairs."""
+    return [list(step) for step in path]
 
 
 def _steps(stored: Sequence[Sequence[str]]) -> list[Step]:
