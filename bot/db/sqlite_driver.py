@@ -8,8 +8,9 @@ waits until the event loop's thread lets go of the GIL, while SQLite's single co
 stays checked out; under load that waiting, not SQLite, bounds the updates per second.
 
 `OneTripConnection` is aiosqlite's own connection (same thread, same queue, same API)
-changed in two ways, and handed to SQLAlchemy through the aiosqlite dialect's documented
-`async_creator_fn` hook (see `bot.db.engine`):
+changed in two ways. `bot.db.engine` opens it in place of `aiosqlite.connect`, with the URL's
+arguments, through the dialect's `async_creator_fn` argument (what SQLAlchemy's documented
+`create_async_engine(async_creator=...)` uses):
 
 - its cursors run create, execute, fetch and close as one call in the thread, and keep the
   rows, which SQLAlchemy's adapter reads whole after every execute anyway;
