@@ -73,6 +73,19 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         assert isinstance(driver, sqlite_driver.OneTripConnection)
         driver.begin("BEGIN IMMEDIATE")
 
+    @event.listens_for(engine.sync_engine, "do_execute")
+    def _write_behind(_cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
+        # A statement marked `WRITE_BEHIND` inside a transaction rides with the next trip;
+        # returning True tells SQLAlchemy it has been handled (its row count reads as -1).
+        if not context.execution_options.get("write_behind"):
+            return False
+        driver = context.root_connection.connection.driver_connection
+        assert isinstance(driver, sqlite_driver.OneTripConnection)
+        if not driver.in_transaction:
+            return False
+        driver.defer(statement, parameters)
+        return True
+
     @event.listens_for(engine.sync_engine, "reset")
     def _on_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
         # sqlite3 knows whether a transaction is open: a committed unit of work leaves none,

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CursorResult,
     Select,
     Table,
+    Update,
     bindparam,
     delete,
     func,
@@ -32,6 +33,7 @@ from bot.db.models import (
     TriageSession,
     User,
 )
+from bot.db.sqlite_driver import WRITE_BEHIND
 
 
 class UserRepo:
@@ -39,10 +41,16 @@ class UserRepo:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # Held for the unit of work (the identity map holds unchanged objects weakly), so
+        # that reading the runner's language after /start or /triage costs no second query.
+        self._loaded: list[User] = []
 
     async def get(self, user_id: int) -> User | None:
         """Return the runner with this Telegram id, if known."""
-        return await self._session.get(User, user_id)
+        user = await self._session.get(User, user_id)
+        if user is not None:
+            self._loaded.append(user)
+        return user
 
     async def seen(self, user_id: int, language_code: str | None, now: datetime) -> User:
         """Return the runner, creating them or refreshing what Telegram told us about them."""
@@ -56,6 +64,7 @@ class UserRepo:
                 updated_at=now,
             )
             self._session.add(user)
+            self._loaded.append(user)
             # Flush now: rows that reference the user may be flushed in the same unit of work,
             # and without ORM relationships the flush does not order them after this insert.
             await self._session.flush()
@@ -103,9 +112,22 @@ _OPEN_TRIAGE_OF = _with_runner(
 
 
 _TRIAGE_TABLE = cast("Table", TriageSession.__table__)
-_SAVE_TRIAGE = update(_TRIAGE_TABLE).where(_TRIAGE_TABLE.c.id == bindparam("triage_id"))
+_SAVE_TRIAGE = (
+    update(_TRIAGE_TABLE)
+    .where(_TRIAGE_TABLE.c.id == bindparam("triage_id"))
+    .execution_options(**WRITE_BEHIND)
+)
 """One UPDATE of path, status and updated_at; a plain statement where the ORM's flush would
-spend more than the whole statement costs, on the path of every button press."""
+spend more than the whole statement costs, on the path of every button press. It updates a
+row read in the same transaction, so its row count has nothing to tell: written behind."""
+
+
+def _close_open_triage(user_id: int, status: str, now: datetime) -> Update:
+    return (
+        update(TriageSession)
+        .where(TriageSession.user_id == user_id, TriageSession.status == "open")
+        .values(status=status, updated_at=now)
+    )
 
 
 class TriageRepo:
@@ -145,12 +167,14 @@ class TriageRepo:
 
     async def close_open(self, user_id: int, status: str, now: datetime) -> int:
         """Close every open session of a runner with `status`; return how many were open."""
-        result = await self._session.execute(
-            update(TriageSession)
-            .where(TriageSession.user_id == user_id, TriageSession.status == "open")
-            .values(status=status, updated_at=now)
-        )
+        result = await self._session.execute(_close_open_triage(user_id, status, now))
         return int(cast("CursorResult[Any]", result).rowcount)
+
+    async def abandon_open(self, user_id: int, now: datetime) -> None:
+        """Mark any open session of the runner abandoned, written behind (no count returned)."""
+        await self._session.execute(
+            _close_open_triage(user_id, "abandoned", now).execution_options(**WRITE_BEHIND)
+        )
 
     async def add(self, triage: TriageSession) -> TriageSession:
         """Insert a session and return it with its id."""
@@ -255,16 +279,18 @@ class PendingInputRepo:
         pending.kind, pending.ref_id = kind, ref_id
         pending.created_at, pending.expires_at = now, expires_at
 
-    async def clear(self, user_id: int, kinds: Collection[str] | None = None) -> bool:
+    async def clear(self, user_id: int, kinds: Collection[str] | None = None) -> None:
         """Stop waiting for the runner's typed text (only if it is one of `kinds`, when given).
 
-        Return False if nothing (of those kinds) was awaited.
+        Written behind: nobody needs to know whether anything was awaited. A waiting input
+        already loaded in this unit of work leaves it at once (`evaluate` needs no query).
         """
         query = delete(PendingInput).where(PendingInput.user_id == user_id)
         if kinds is not None:
             query = query.where(PendingInput.kind.in_(kinds))
-        result = await self._session.execute(query)
-        return bool(cast("CursorResult[Any]", result).rowcount)
+        await self._session.execute(
+            query.execution_options(synchronize_session="evaluate", **WRITE_BEHIND)
+        )
 
 
 DueRow = tuple[Reminder, RunPlan, User, RunnerSettings | None]

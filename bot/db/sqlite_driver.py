@@ -15,7 +15,13 @@ arguments, through the dialect's `async_creator_fn` argument (what SQLAlchemy's 
 - its cursors run create, execute, fetch and close as one call in the thread, and keep the
   rows, which SQLAlchemy's adapter reads whole after every execute anyway;
 - `begin` does not cost a trip of its own: the BEGIN goes with the next statement, and a
-  transaction that ran no statement ends without one.
+  transaction that ran no statement ends without one;
+- `defer` holds back a write whose outcome nobody reads (SQLAlchemy statements marked with
+  `WRITE_BEHIND`, routed here by `bot.db.engine`): it goes with the transaction's next
+  statement or its COMMIT, in order, so a button press that reads, then writes, then commits
+  costs two trips instead of three. An error in a held-back write surfaces on that next trip,
+  still inside the transaction, which the unit of work then rolls back; a transaction rolled
+  back or never committed drops its held-back writes, exactly as it would have undone them.
 
 No maintained package offers this (aiosqlite's `execute_fetchall` drops the description,
 row count and last row id that SQLAlchemy reads), so it lives here. It uses two aiosqlite
@@ -34,6 +40,12 @@ import aiosqlite
 
 Row = tuple[Any, ...]
 Description = tuple[tuple[Any, ...], ...] | None
+Statement = tuple[str, Any]
+"""SQL text and its parameters, as the sqlite3 module takes them."""
+
+WRITE_BEHIND = {"write_behind": True}
+"""SQLAlchemy execution options of a write whose row count and errors its caller does not
+read at once: on SQLite it is sent with the transaction's next trip (see `defer`)."""
 
 
 class _Outcome(NamedTuple):
@@ -52,10 +64,10 @@ def _run(
     *,
     many: bool,
     begin: str | None,
+    deferred: Sequence[Statement] = (),
 ) -> _Outcome:
-    """Run `begin` if given, then one statement start to finish; in aiosqlite's thread."""
-    if begin is not None:
-        connection.execute(begin)
+    """Run `begin` if given, the held-back writes, then one statement; in aiosqlite's thread."""
+    _start(connection, begin, deferred)
     cursor = connection.cursor()
     try:
         if many:
@@ -66,6 +78,23 @@ def _run(
         return _Outcome(rows, cursor.description, cursor.rowcount, cursor.lastrowid)
     finally:
         cursor.close()
+
+
+def _commit(
+    connection: sqlite3.Connection, begin: str | None, deferred: Sequence[Statement]
+) -> None:
+    """Run `begin` if given and the held-back writes, then commit; in aiosqlite's thread."""
+    _start(connection, begin, deferred)
+    connection.commit()
+
+
+def _start(
+    connection: sqlite3.Connection, begin: str | None, deferred: Sequence[Statement]
+) -> None:
+    if begin is not None:
+        connection.execute(begin)
+    for sql, parameters in deferred:
+        connection.execute(sql, parameters)
 
 
 class OneTripCursor:
@@ -130,6 +159,10 @@ class OneTripConnection(aiosqlite.Connection):
 
     _pending_begin: str | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deferred: list[Statement] = []
+
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         """Return a cursor; making one costs no trip, its SQLite cursor lives in the trip."""
         return OneTripCursor(self)
@@ -138,33 +171,43 @@ class OneTripConnection(aiosqlite.Connection):
         """Open a transaction with `statement` (a BEGIN), sent with the next statement."""
         self._pending_begin = statement
 
+    def defer(self, sql: str, parameters: Any) -> None:
+        """Hold back a write until the next statement or the commit, whichever comes first."""
+        self._deferred.append((sql, parameters))
+
     @property
     def in_transaction(self) -> bool:
         """Return whether a transaction is open or opens with the next statement."""
         return self._pending_begin is not None or bool(super().in_transaction)
 
     async def commit(self) -> None:
-        """Commit the open transaction; one that ran no statement needs no trip."""
-        if self._pending_begin is not None:
-            self._pending_begin = None
-        else:
+        """Commit, with the held-back writes; a transaction that wrote nothing needs no trip."""
+        begin, deferred = self._take_pending()
+        if deferred:
+            await self._execute(_commit, self._conn, begin, deferred)  # type: ignore[no-untyped-call]
+        elif begin is None:
             await super().commit()
 
     async def rollback(self) -> None:
-        """Roll back the open transaction; one that ran no statement needs no trip."""
-        if self._pending_begin is not None:
-            self._pending_begin = None
-        else:
+        """Roll back, dropping the held-back writes; one that ran nothing needs no trip."""
+        begin, _ = self._take_pending()
+        if begin is None:
             await super().rollback()
 
     async def run_statement(self, sql: str, parameters: Any, *, many: bool) -> _Outcome:
-        """Run one statement (after the pending BEGIN) in the connection's thread."""
-        begin, self._pending_begin = self._pending_begin, None
+        """Run one statement (after the pending BEGIN and held-back writes) in the thread."""
+        begin, deferred = self._take_pending()
         # aiosqlite leaves `_execute` unannotated; it returns what `_run` returns.
         outcome: _Outcome = await self._execute(  # type: ignore[no-untyped-call]
-            _run, self._conn, sql, parameters, many=many, begin=begin
+            _run, self._conn, sql, parameters, many=many, begin=begin, deferred=deferred
         )
         return outcome
+
+    def _take_pending(self) -> tuple[str | None, list[Statement]]:
+        """Return the pending BEGIN and held-back writes, which the caller now sends or drops."""
+        begin, deferred = self._pending_begin, self._deferred
+        self._pending_begin, self._deferred = None, []
+        return begin, deferred
 
 
 async def connect(database: str, **kwargs: Any) -> OneTripConnection:

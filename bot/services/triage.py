@@ -58,7 +58,7 @@ async def start(
 ) -> TriageView:
     """Open a new triage, abandoning any unfinished one and any typed answer awaited."""
     await repos.users.seen(user_id, language_code, now)
-    await repos.triage.close_open(user_id, "abandoned", now)
+    await repos.triage.abandon_open(user_id, now)
     # Typed text during a check repeats its question, so nothing else may be waiting for it.
     await repos.pending.clear(user_id)
     triage = await repos.triage.add(

@@ -255,16 +255,17 @@ async def test_waiting_for_typed_text_is_stored_replaced_and_cleared(
             NOW + timedelta(minutes=5),
             NOW + timedelta(minutes=5) + hour,
         )
-        assert await repos.pending.clear(16, {"timezone", "run_time"}) is False, "not those"
-        assert await repos.pending.get(16) is pending
-        assert await repos.pending.clear(16) is True
-        assert await repos.pending.clear(16) is False
+        await repos.pending.clear(16, {"timezone", "run_time"})
+        assert await repos.pending.get(16) is pending, "not one of those kinds: still awaited"
+        await repos.pending.clear(16)
+        assert await repos.pending.get(16) is None
+        await repos.pending.clear(16)  # nothing awaited: nothing happens
         await repos.pending.wait_for(16, "timezone", 1, NOW, NOW + hour)
     async with unit_of_work(rollback_sessionmaker) as repos:
         pending = await repos.pending.get(16)
         assert pending is not None
         assert (pending.kind, pending.ref_id) == ("timezone", 1)
-        assert await repos.pending.clear(16, {"timezone", "run_time"}) is True
+        await repos.pending.clear(16, {"timezone", "run_time"})
     async with unit_of_work(rollback_sessionmaker) as repos:
         assert await repos.pending.get(16) is None
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import make_engine
 from bot.db.models import User
-from bot.db.sqlite_driver import OneTripConnection
+from bot.db.sqlite_driver import WRITE_BEHIND, OneTripConnection
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -154,3 +154,85 @@ async def test_parameters_bind_by_name_and_by_position(engine: AsyncEngine) -> N
             "SELECT id FROM users WHERE id = ?", (5,)
         )
         assert result.scalar() == 5
+
+
+def _rename(user_id: int, language: str) -> Any:
+    users = User.__table__
+    return (
+        update(users)
+        .where(users.c.id == user_id)
+        .values(language=language)
+        .execution_options(**WRITE_BEHIND)
+    )
+
+
+async def test_a_write_behind_rides_with_the_next_statement(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    """Held back, then sent ahead of the next statement in its trip: the read sees it."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(User.__table__), _user(1))
+    trips.clear()
+    async with engine.begin() as connection:
+        held = await connection.execute(_rename(1, "de"))
+        assert held.rowcount == -1, "not run yet, so no count"
+        assert trips == []
+        language = select(User.__table__.c.language).where(User.__table__.c.id == 1)
+        assert await connection.scalar(language) == "de"
+    assert trips == ["_run", "commit"]
+
+
+async def test_a_write_behind_rides_with_the_commit(engine: AsyncEngine, trips: list[str]) -> None:
+    """A read, then writes held back until the commit: two trips in all, and all stored."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(User.__table__), [_user(1), _user(2)])
+    trips.clear()
+    async with engine.begin() as connection:
+        await connection.execute(text("SELECT count(*) FROM users"))
+        await connection.execute(_rename(1, "de"))
+        await connection.execute(_rename(2, "fr"))
+    assert trips == ["_run", "_commit"]
+    async with engine.connect() as connection:
+        stored = await connection.execute(select(User.__table__.c.language).order_by("id"))
+        assert stored.scalars().all() == ["de", "fr"]
+
+
+async def test_a_rolled_back_write_behind_is_never_sent(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    """Rolling back drops what was held back; with nothing sent, it costs no trip at all."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(User.__table__), _user(1))
+    trips.clear()
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        await connection.execute(_rename(1, "de"))
+        await transaction.rollback()
+        assert trips == []
+        language = select(User.__table__.c.language).where(User.__table__.c.id == 1)
+        assert await connection.scalar(language) is None
+
+
+async def test_a_failing_write_behind_fails_its_transaction(engine: AsyncEngine) -> None:
+    """Its error surfaces at the commit that carried it, and nothing of the transaction stays."""
+    users = User.__table__
+    async with engine.begin() as connection:
+        await connection.execute(insert(users), [_user(1), _user(2)])
+
+    async def clash() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(_rename(1, "de"))
+            await connection.execute(
+                update(users)
+                .where(users.c.id == 2)
+                .values(id=1)  # the primary key of runner 1: refused
+                .execution_options(**WRITE_BEHIND)
+            )
+
+    with pytest.raises(IntegrityError):
+        await clash()
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        assert not raw.driver_connection.in_transaction
+        stored = await connection.execute(select(users.c.id, users.c.language).order_by("id"))
+        assert [tuple(row) for row in stored] == [(1, None), (2, None)]
