@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
+import psutil
+
 from bot.localapi import LocalBotApi, serve
 from bot.localapi.errors import JsonDict
 
@@ -124,6 +126,8 @@ class LoadApi(LocalBotApi):
 
 def run_load_process(connection: Connection, runners: int, rounds: int, echo_only: bool) -> None:
     """Child-process entry: serve on a free loopback port, run one load, report the counts."""
+    # Telegram is not on the bot's machine: leave the CPU the bot may have kept for itself.
+    psutil.Process().cpu_affinity([])
     asyncio.run(_serve_load(connection, runners, rounds, echo_only))
 
 

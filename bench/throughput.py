@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -158,20 +159,30 @@ def median(runs: list[Measurement]) -> Measurement:
 
 
 def run(
-    factory: BotFactory, runners: int, rounds: int, *, echo_only: bool, bot_runtime: bool
+    factory: BotFactory,
+    runners: int,
+    rounds: int,
+    *,
+    echo_only: bool,
+    bot_runtime: bool,
+    on_sqlite: bool = False,
 ) -> Measurement:
     """Run one measurement in a fresh event loop: the bot's (as `python -m bot`) or Python's.
 
-    The bot's runtime also sets the GIL switch interval; it is put back afterwards, so the
-    baseline runs with every Python default.
+    The bot's runtime also sets the GIL switch interval and, for a bot on SQLite, keeps the
+    process on one CPU (`SQLITE_SAME_CPU`, on by default); both are put back afterwards, so
+    the baseline runs with every Python default. The load process frees itself from that CPU.
     """
     loop_factory = runtime.new_event_loop if bot_runtime else None
     default_interval = sys.getswitchinterval()
+    allowed_cpus = runtime.keep_on_one_cpu() if bot_runtime and on_sqlite else None
     try:
         with asyncio.Runner(loop_factory=loop_factory) as runner:
             return runner.run(measure(factory, runners, rounds, echo_only))
     finally:
         sys.setswitchinterval(default_interval)
+        if allowed_cpus is not None:
+            os.sched_setaffinity(0, allowed_cpus)
 
 
 def main(runners: int, rounds: int, repeats: int) -> None:
@@ -187,7 +198,9 @@ def main(runners: int, rounds: int, repeats: int) -> None:
             runs["echo_same_stack"].append(
                 run(echo_bot_same_stack, runners, echo_messages, echo_only=True, bot_runtime=True)
             )
-            runs["full"].append(run(full, runners, rounds, echo_only=False, bot_runtime=True))
+            runs["full"].append(
+                run(full, runners, rounds, echo_only=False, bot_runtime=True, on_sqlite=True)
+            )
     result = {name: median(measured) for name, measured in runs.items()}
     print(f"\nThroughput: median of {repeats} runs, {runners} runners; the local Bot API")
     print("runs in its own process and answers like Telegram; every update is answered.")

@@ -55,6 +55,9 @@ def main() -> int:
         )
     else:
         database_setting, database_url = "DATABASE_URL", settings.database_url
+    if settings.sqlite_same_cpu and database_url.startswith("sqlite"):
+        # Before any thread starts, so aiosqlite's threads share the loop's CPU.
+        runtime.keep_on_one_cpu()
     # uvloop's event loop roughly halves the loop's own share of each update (`make bench`).
     loop = runtime.new_event_loop()
     asyncio.set_event_loop(loop)

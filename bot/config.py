@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     """Root log level."""
     concurrent_updates: int = Field(default=16, ge=1, le=256)
     """Updates processed at once (one runner's updates always run one after another)."""
+    sqlite_same_cpu: bool = True
+    """On SQLite, keep the event loop and SQLite's thread on one CPU (see `bot.runtime`)."""
     playground_host: str = "127.0.0.1"
     """Where the playground (no token: the bot against a local Bot API) listens; loopback only."""
     playground_port: int = Field(default=8080, ge=1, le=65535)

@@ -1,0 +1,64 @@
+"""The bot's runtime: keeping the event loop and SQLite's thread on one CPU."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from bot import runtime
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="needs an OS with CPU affinity and at least two CPUs to choose from",
+)
+
+
+def _in_a_thread_of_its_own(work: Callable[[], None]) -> None:
+    """Run `work` in a fresh thread, so the test process's own CPUs are never narrowed."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the test's thread below
+            failures.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
+def test_the_thread_and_the_threads_it_starts_share_one_cpu() -> None:
+    """A thread started after the call (as aiosqlite's is) lands on the same CPU."""
+
+    def work() -> None:
+        before = os.sched_getaffinity(0)
+        previous = runtime.keep_on_one_cpu()
+        assert previous == before
+        kept = os.sched_getaffinity(0)
+        assert len(kept) == 1
+        assert kept <= before
+        seen_by_child: list[set[int]] = []
+        child = threading.Thread(target=lambda: seen_by_child.append(os.sched_getaffinity(0)))
+        child.start()
+        child.join()
+        assert seen_by_child == [kept]
+        os.sched_setaffinity(0, previous)
+        assert os.sched_getaffinity(0) == before
+
+    _in_a_thread_of_its_own(work)
+
+
+def test_a_thread_held_to_one_cpu_is_left_alone() -> None:
+    """Nothing to choose from: no change, and nothing to restore."""
+
+    def work() -> None:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        assert runtime.keep_on_one_cpu() is None
+
+    _in_a_thread_of_its_own(work)
