@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
-import os
 import sys
 import tempfile
 import time
@@ -175,14 +175,14 @@ def run(
     """
     loop_factory = runtime.new_event_loop if bot_runtime else None
     default_interval = sys.getswitchinterval()
-    allowed_cpus = runtime.keep_on_one_cpu() if bot_runtime and on_sqlite else None
     try:
-        with asyncio.Runner(loop_factory=loop_factory) as runner:
+        with (
+            runtime.one_cpu() if bot_runtime and on_sqlite else contextlib.nullcontext(),
+            asyncio.Runner(loop_factory=loop_factory) as runner,
+        ):
             return runner.run(measure(factory, runners, rounds, echo_only))
     finally:
         sys.setswitchinterval(default_interval)
-        if allowed_cpus is not None:
-            os.sched_setaffinity(0, allowed_cpus)
 
 
 def main(runners: int, rounds: int, repeats: int) -> None:

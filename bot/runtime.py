@@ -11,7 +11,7 @@ intervals down to 0.1 ms gained nothing more.
 The two threads take turns on the GIL, so they never run Python at the same time, yet the OS
 spreads them over two CPUs, and then every hand-over (a statement sent, its result back)
 wakes the other CPU. On a virtual machine that wake-up is a trip through the hypervisor.
-`keep_on_one_cpu` keeps them together: on this project's 2-vCPU machine the full bot on
+`one_cpu` keeps them together: on this project's 2-vCPU machine the full bot on
 SQLite answered 30 % more updates per second with 45 % less system time (four runs in turn,
 258-273 against 185-217 updates/s). The PTB echo bot, which has no second thread, gains
 nothing from it, so `python -m bot` does it only for SQLite (setting `SQLITE_SAME_CPU`).
@@ -22,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import uvloop
 
@@ -34,20 +36,23 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
-def keep_on_one_cpu() -> set[int] | None:
+@contextmanager
+def one_cpu() -> Iterator[None]:
     """Keep the calling thread, and the threads and processes it starts, on its current CPU.
 
-    Return the CPUs it was allowed before, to restore with `os.sched_setaffinity(0, ...)`,
-    or None when there is nothing to choose from (one CPU, or no affinity call on this OS).
+    The thread's CPUs are given back when the block ends. Nothing changes where there is
+    nothing to choose from: one CPU allowed, or an OS without CPU affinity.
     """
-    if not hasattr(os, "sched_setaffinity"):
-        return None
-    allowed = os.sched_getaffinity(0)
+    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_setaffinity") else set()
     if len(allowed) < 2:
-        return None
+        yield
+        return
     cpu = _current_cpu()
     os.sched_setaffinity(0, {cpu if cpu in allowed else min(allowed)})
-    return allowed
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, allowed)
 
 
 def _current_cpu() -> int:

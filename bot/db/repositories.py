@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
+    Result,
     Select,
     Table,
     Update,
@@ -19,8 +21,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import contains_eager
-from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.db.models import (
     Checkin,
@@ -43,14 +43,29 @@ class UserRepo:
         self._session = session
         # Held for the unit of work (the identity map holds unchanged objects weakly), so
         # that reading the runner's language after /start or /triage costs no second query.
-        self._loaded: list[User] = []
+        self._loaded: dict[int, User] = {}
+        # Languages read along with other rows (a button press reads the triage session's).
+        self._languages: dict[int, str | None] = {}
 
     async def get(self, user_id: int) -> User | None:
         """Return the runner with this Telegram id, if known."""
         user = await self._session.get(User, user_id)
         if user is not None:
-            self._loaded.append(user)
+            self._loaded[user_id] = user
         return user
+
+    def note_language(self, user_id: int, language: str | None) -> None:
+        """Remember a runner's chosen language, read by another repository in this unit."""
+        self._languages[user_id] = language
+
+    async def chosen_language(self, user_id: int) -> str | None:
+        """Return the language the runner chose in /settings; None: follow Telegram's."""
+        if user_id in self._loaded:  # the runner's own row, with any change made in this unit
+            return self._loaded[user_id].language
+        if user_id in self._languages:
+            return self._languages[user_id]
+        user = await self.get(user_id)
+        return None if user is None else user.language
 
     async def seen(self, user_id: int, language_code: str | None, now: datetime) -> User:
         """Return the runner, creating them or refreshing what Telegram told us about them."""
@@ -64,7 +79,7 @@ class UserRepo:
                 updated_at=now,
             )
             self._session.add(user)
-            self._loaded.append(user)
+            self._loaded[user_id] = user
             # Flush now: rows that reference the user may be flushed in the same unit of work,
             # and without ORM relationships the flush does not order them after this insert.
             await self._session.flush()
@@ -94,24 +109,44 @@ class UserRepo:
         return bool(cast("CursorResult[Any]", result).rowcount)
 
 
-def _with_runner(query: Select[TriageSession]) -> Select[TriageSession]:
-    # The runner comes in the same query, so reading their language later in the unit of
-    # work costs no second query on the hot path of every button press.
-    return query.join(TriageSession.runner).options(contains_eager(TriageSession.runner))
+_TRIAGE_TABLE = cast("Table", TriageSession.__table__)
+_USER_TABLE = cast("Table", User.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class TriageState:
+    """A triage session as the triage service needs it: a plain row, not a tracked object."""
+
+    id: int
+    user_id: int
+    status: str
+    path: list[list[str]]
+    """The answered steps as `[node id, answer id]` pairs, from the root."""
+
+
+def _triage_with_language(query: Select[Any]) -> Select[Any]:
+    return query.join(_USER_TABLE, _USER_TABLE.c.id == _TRIAGE_TABLE.c.user_id)
 
 
 # Built once: every button press runs one of these, and a statement object keeps its cache
-# key, so SQLAlchemy neither rebuilds nor re-traverses it per press.
-_TRIAGE_BY_ID = _with_runner(select(TriageSession).where(TriageSession.id == bindparam("id")))
-_OPEN_TRIAGE_OF = _with_runner(
-    select(TriageSession)
-    .where(TriageSession.user_id == bindparam("user_id"), TriageSession.status == "open")
-    .order_by(TriageSession.id.desc())
+# key, so SQLAlchemy neither rebuilds nor re-traverses it per press. They read plain columns:
+# loading ORM objects cost more than the rest of the press's database work together. The
+# runner's chosen language comes in the same query, for the reply's texts.
+_TRIAGE_COLUMNS = select(
+    _TRIAGE_TABLE.c.id,
+    _TRIAGE_TABLE.c.user_id,
+    _TRIAGE_TABLE.c.status,
+    _TRIAGE_TABLE.c.path,
+    _USER_TABLE.c.language,
+)
+_TRIAGE_BY_ID = _triage_with_language(_TRIAGE_COLUMNS).where(_TRIAGE_TABLE.c.id == bindparam("id"))
+_OPEN_TRIAGE_OF = _triage_with_language(
+    _TRIAGE_COLUMNS.where(
+        _TRIAGE_TABLE.c.user_id == bindparam("user_id"), _TRIAGE_TABLE.c.status == "open"
+    )
+    .order_by(_TRIAGE_TABLE.c.id.desc())
     .limit(1)
 )
-
-
-_TRIAGE_TABLE = cast("Table", TriageSession.__table__)
 _SAVE_TRIAGE = (
     update(_TRIAGE_TABLE)
     .where(_TRIAGE_TABLE.c.id == bindparam("triage_id"))
@@ -133,37 +168,33 @@ def _close_open_triage(user_id: int, status: str, now: datetime) -> Update:
 class TriageRepo:
     """Triage sessions."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, users: UserRepo) -> None:
         self._session = session
-        # The identity map holds unchanged objects weakly: without this, a triage and its
-        # runner could be gone from it by the time the handler asks for the runner's language.
-        self._loaded: list[TriageSession] = []
+        self._users = users
 
-    async def get(self, session_id: int) -> TriageSession | None:
-        """Return a triage session by id; its runner is loaded in the same query."""
-        return self._keep((await self._session.scalars(_TRIAGE_BY_ID, {"id": session_id})).first())
+    async def get(self, session_id: int) -> TriageState | None:
+        """Return a triage session by id (and note its runner's language, read with it)."""
+        return self._state(await self._session.execute(_TRIAGE_BY_ID, {"id": session_id}))
 
-    async def open_for(self, user_id: int) -> TriageSession | None:
-        """Return the runner's open triage session, loading the runner in the same query."""
-        return self._keep(
-            (await self._session.scalars(_OPEN_TRIAGE_OF, {"user_id": user_id})).first()
-        )
+    async def open_for(self, user_id: int) -> TriageState | None:
+        """Return the runner's open triage session, if any (noting the runner's language)."""
+        return self._state(await self._session.execute(_OPEN_TRIAGE_OF, {"user_id": user_id}))
 
-    def _keep(self, triage: TriageSession | None) -> TriageSession | None:
-        if triage is not None:
-            self._loaded.append(triage)
-        return triage
+    def _state(self, result: Result[Any]) -> TriageState | None:
+        row = result.first()
+        if row is None:
+            return None
+        self._users.note_language(row.user_id, row.language)
+        return TriageState(row.id, row.user_id, row.status, row.path)
 
     async def save(
-        self, triage: TriageSession, path: list[list[str]], status: str, now: datetime
+        self, triage_id: int, path: list[list[str]], status: str, now: datetime
     ) -> None:
-        """Store a session's answers and status now, and keep the loaded object in step."""
+        """Store a session's answers and status (written behind: see `_SAVE_TRIAGE`)."""
         await self._session.execute(
             _SAVE_TRIAGE,
-            {"triage_id": triage.id, "path": path, "status": status, "updated_at": now},
+            {"triage_id": triage_id, "path": path, "status": status, "updated_at": now},
         )
-        for name, value in (("path", path), ("status", status), ("updated_at", now)):
-            set_committed_value(triage, name, value)
 
     async def close_open(self, user_id: int, status: str, now: datetime) -> int:
         """Close every open session of a runner with `status`; return how many were open."""

@@ -40,9 +40,10 @@ async def unit_of_work(
 ) -> AsyncIterator[Repositories]:
     """Open a transaction; commit when the block succeeds, roll back when it raises."""
     async with sessionmaker() as session, session.begin():
+        users = UserRepo(session)
         yield Repositories(
-            UserRepo(session),
-            TriageRepo(session),
+            users,
+            TriageRepo(session, users),
             ReportRepo(session),
             ShoeRepo(session),
             PendingInputRepo(session),

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.db.models import SymptomReport, TriageSession
+from bot.db.repositories import TriageState
 from bot.db.uow import Repositories
 from bot.services import gear
 from bot.services.triage_engine import InvalidPathError, Question, Result, Step, TriageEngine
@@ -104,7 +105,8 @@ async def answer(
         if shoe is not None:
             view = engine.walk(path, shoe.settings)
     finished = isinstance(view, Result)
-    await repos.triage.save(triage, _stored(path), "finished" if finished else "open", now)
+    answers = _stored(path)
+    await repos.triage.save(triage.id, answers, "finished" if finished else "open", now)
     if isinstance(view, Result):
         repos.reports.add(
             SymptomReport(
@@ -115,7 +117,7 @@ async def answer(
                 stop_outcome=view.stop,
                 red_flag=view.red_flag,
                 causes=list(view.causes),
-                answers=triage.path,
+                answers=answers,
                 created_at=now,
             )
         )
@@ -143,7 +145,7 @@ async def back(
     if not loaded.path:
         return Stale(StaleReason.OUT_OF_DATE, TriageView(session_id, engine.first()))
     path, view = engine.back(loaded.path)
-    await repos.triage.save(loaded.triage, _stored(path), "open", now)
+    await repos.triage.save(loaded.triage.id, _stored(path), "open", now)
     return TriageView(session_id, view)
 
 
@@ -156,13 +158,13 @@ async def cancel(
     triage = await repos.triage.get(session_id)
     if triage is None or triage.user_id != user_id or triage.status != "open":
         return False
-    await repos.triage.save(triage, triage.path, "cancelled", now)
+    await repos.triage.save(triage.id, triage.path, "cancelled", now)
     return True
 
 
 @dataclass(frozen=True, slots=True)
 class _Loaded:
-    triage: TriageSession
+    triage: TriageState
     path: list[Step]
 
 
@@ -185,7 +187,7 @@ async def _open_session(
         view = engine.walk(path)
     except InvalidPathError:
         # The triage content changed under this session: start it again, politely.
-        await repos.triage.save(triage, [], "open", now)
+        await repos.triage.save(triage.id, [], "open", now)
         return TriageView(triage.id, engine.first(), restarted=True)
     if step != len(path) or not isinstance(view, Question):
         return Stale(StaleReason.OUT_OF_DATE, TriageView(triage.id, view))

@@ -11,10 +11,8 @@ async def preferred_language(
     repos: Repositories, user_id: int, telegram_language: str | None
 ) -> str | None:
     """Return the language chosen in /settings, else the one Telegram reports."""
-    user = await repos.users.get(user_id)
-    if user is not None and user.language is not None:
-        return user.language
-    return telegram_language
+    language = await repos.users.chosen_language(user_id)
+    return telegram_language if language is None else language
 
 
 async def choose_language(

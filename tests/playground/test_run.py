@@ -94,9 +94,12 @@ def test_main_runs_the_playground_without_a_token(
         return 0
 
     monkeypatch.setattr(cli, "run_playground", fake_playground)
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     assert cli.main() == 0
     assert len(started) == 1
     assert "The playground starts now" in capsys.readouterr().err
+    if cpus is not None:
+        assert os.sched_getaffinity(0) == cpus, "kept on one CPU while running, then freed"
 
 
 def test_the_bot_runs_on_the_local_api_with_the_playground_database() -> None:

@@ -34,31 +34,32 @@ def _in_a_thread_of_its_own(work: Callable[[], None]) -> None:
 
 
 def test_the_thread_and_the_threads_it_starts_share_one_cpu() -> None:
-    """A thread started after the call (as aiosqlite's is) lands on the same CPU."""
+    """A thread started in the block (as aiosqlite's is) lands on the same CPU."""
 
     def work() -> None:
         before = os.sched_getaffinity(0)
-        previous = runtime.keep_on_one_cpu()
-        assert previous == before
-        kept = os.sched_getaffinity(0)
-        assert len(kept) == 1
-        assert kept <= before
-        seen_by_child: list[set[int]] = []
-        child = threading.Thread(target=lambda: seen_by_child.append(os.sched_getaffinity(0)))
-        child.start()
-        child.join()
-        assert seen_by_child == [kept]
-        os.sched_setaffinity(0, previous)
+        with runtime.one_cpu():
+            kept = os.sched_getaffinity(0)
+            assert len(kept) == 1
+            assert kept <= before
+            seen_by_child: list[set[int]] = []
+            child = threading.Thread(target=lambda: seen_by_child.append(os.sched_getaffinity(0)))
+            child.start()
+            child.join()
+            assert seen_by_child == [kept]
         assert os.sched_getaffinity(0) == before
 
     _in_a_thread_of_its_own(work)
 
 
 def test_a_thread_held_to_one_cpu_is_left_alone() -> None:
-    """Nothing to choose from: no change, and nothing to restore."""
+    """Nothing to choose from: the block changes nothing."""
 
     def work() -> None:
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-        assert runtime.keep_on_one_cpu() is None
+        only = {min(os.sched_getaffinity(0))}
+        os.sched_setaffinity(0, only)
+        with runtime.one_cpu():
+            assert os.sched_getaffinity(0) == only
+        assert os.sched_getaffinity(0) == only
 
     _in_a_thread_of_its_own(work)
