@@ -166,27 +166,34 @@ def _rename(user_id: int, language: str) -> Any:
     )
 
 
+@pytest.fixture
+async def runners(engine: AsyncEngine, trips: list[str]) -> None:
+    """Runners 1 and 2, stored before the test; the trips that cost are not counted."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(User.__table__), [_user(1), _user(2)])
+    trips.clear()
+
+
+def _language_of(user_id: int) -> Any:
+    return select(User.__table__.c.language).where(User.__table__.c.id == user_id)
+
+
+@pytest.mark.usefixtures("runners")
 async def test_a_write_behind_rides_with_the_next_statement(
     engine: AsyncEngine, trips: list[str]
 ) -> None:
     """Held back, then sent ahead of the next statement in its trip: the read sees it."""
     async with engine.begin() as connection:
-        await connection.execute(insert(User.__table__), _user(1))
-    trips.clear()
-    async with engine.begin() as connection:
         held = await connection.execute(_rename(1, "de"))
         assert held.rowcount == -1, "not run yet, so no count"
         assert trips == []
-        language = select(User.__table__.c.language).where(User.__table__.c.id == 1)
-        assert await connection.scalar(language) == "de"
+        assert await connection.scalar(_language_of(1)) == "de"
     assert trips == ["_run", "commit"]
 
 
+@pytest.mark.usefixtures("runners")
 async def test_a_write_behind_rides_with_the_commit(engine: AsyncEngine, trips: list[str]) -> None:
     """A read, then writes held back until the commit: two trips in all, and all stored."""
-    async with engine.begin() as connection:
-        await connection.execute(insert(User.__table__), [_user(1), _user(2)])
-    trips.clear()
     async with engine.begin() as connection:
         await connection.execute(text("SELECT count(*) FROM users"))
         await connection.execute(_rename(1, "de"))
@@ -197,27 +204,23 @@ async def test_a_write_behind_rides_with_the_commit(engine: AsyncEngine, trips: 
         assert stored.scalars().all() == ["de", "fr"]
 
 
+@pytest.mark.usefixtures("runners")
 async def test_a_rolled_back_write_behind_is_never_sent(
     engine: AsyncEngine, trips: list[str]
 ) -> None:
     """Rolling back drops what was held back; with nothing sent, it costs no trip at all."""
-    async with engine.begin() as connection:
-        await connection.execute(insert(User.__table__), _user(1))
-    trips.clear()
     async with engine.connect() as connection:
         transaction = await connection.begin()
         await connection.execute(_rename(1, "de"))
         await transaction.rollback()
         assert trips == []
-        language = select(User.__table__.c.language).where(User.__table__.c.id == 1)
-        assert await connection.scalar(language) is None
+        assert await connection.scalar(_language_of(1)) is None
 
 
+@pytest.mark.usefixtures("runners")
 async def test_a_failing_write_behind_fails_its_transaction(engine: AsyncEngine) -> None:
     """Its error surfaces at the commit that carried it, and nothing of the transaction stays."""
     users = User.__table__
-    async with engine.begin() as connection:
-        await connection.execute(insert(users), [_user(1), _user(2)])
 
     async def clash() -> None:
         async with engine.begin() as connection:
