@@ -181,7 +181,7 @@ class OneTripConnection(aiosqlite.Connection):
         return self._pending_begin is not None or bool(super().in_transaction)
 
     async def commit(self) -> None:
-        """Commit, with the held-back writes; a transaction that wrote nothing needs no trip."""
+        """Commit, sending the held-back writes first; one that ran nothing needs no trip."""
         begin, deferred = self._take_pending()
         if deferred:
             await self._execute(_commit, self._conn, begin, deferred)  # type: ignore[no-untyped-call]
