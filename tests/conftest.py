@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -18,6 +19,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.content.loader import Knowledge, load_knowledge
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade_to_head
+from bot.db.sqlite_driver import OneTripConnection
 
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 """The machine's PostgreSQL (trust auth); tests work in a schema of their own."""
@@ -122,6 +124,20 @@ async def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIte
     else:
         async with postgres_database() as engine:
             yield engine
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the name of every call sent to a SQLite connection's thread (a trip)."""
+    sent: list[str] = []
+    original = OneTripConnection._execute
+
+    async def counted(self: OneTripConnection, function: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(function.__name__)
+        return await original(self, function, *args, **kwargs)
+
+    monkeypatch.setattr(OneTripConnection, "_execute", counted)
+    return sent
 
 
 @pytest.fixture

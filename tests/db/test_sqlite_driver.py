@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import make_engine
 from bot.db.models import User
-from bot.db.sqlite_driver import WRITE_BEHIND, OneTripConnection
+from bot.db.sqlite_driver import WRITE_BEHIND
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -25,20 +25,6 @@ async def engine(sqlite_path: Path) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(f"sqlite+aiosqlite:///{sqlite_path}")
     yield engine
     await engine.dispose()
-
-
-@pytest.fixture
-def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the name of every call sent to a connection's thread."""
-    sent: list[str] = []
-    original = OneTripConnection._execute
-
-    async def counted(self: OneTripConnection, function: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(function.__name__)
-        return await original(self, function, *args, **kwargs)
-
-    monkeypatch.setattr(OneTripConnection, "_execute", counted)
-    return sent
 
 
 def _user(user_id: int) -> dict[str, object]:

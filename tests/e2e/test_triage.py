@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlalchemy import event, update
 
@@ -13,7 +11,6 @@ from bot.content import keys
 from bot.content.loader import Knowledge, load_path_tests
 from bot.content.models import PathTest, Tier
 from bot.db.models import SymptomReport, TriageSession
-from bot.db.sqlite_driver import OneTripConnection
 from bot.localapi import LocalBotApi
 from bot.telegram_html import parse_html
 from tests.conftest import FakeClock
@@ -156,7 +153,7 @@ async def test_changed_content_restarts_an_open_check_politely(
 
 
 async def test_a_button_press_costs_one_select_and_one_update(
-    runner: Runner, app: BotApplication, monkeypatch: pytest.MonkeyPatch
+    runner: Runner, app: BotApplication, trips: list[str]
 ) -> None:
     """The hot path: the session comes with its runner in one query, and is saved with one.
 
@@ -165,18 +162,11 @@ async def test_a_button_press_costs_one_select_and_one_update(
     await runner.send("/triage")
     await runner.choose("none")
     statements: list[str] = []
-    trips: list[str] = []
 
     def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         statements.append(statement.split(maxsplit=1)[0])
 
-    original_execute = OneTripConnection._execute
-
-    async def counted(self: OneTripConnection, function: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(function.__name__)
-        return await original_execute(self, function, *args, **kwargs)
-
-    monkeypatch.setattr(OneTripConnection, "_execute", counted)
+    trips.clear()
     engine = app.bot_data.db_engine.sync_engine
     event.listen(engine, "before_cursor_execute", record)
     try:
