@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, BigIntId, UTCDateTime
 
@@ -82,9 +82,6 @@ class TriageSession(Base):
     """The answered steps as `[node id, answer id]` pairs, from the root."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    runner: Mapped[User] = relationship(lazy="raise", viewonly=True)
-    """The runner, loaded with the session by `TriageRepo` in the same query; never lazily."""
 
 
 class SymptomReport(Base):

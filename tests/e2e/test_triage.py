@@ -155,7 +155,7 @@ async def test_changed_content_restarts_an_open_check_politely(
 async def test_a_button_press_costs_one_select_and_one_update(
     runner: Runner, app: BotApplication, trips: list[str]
 ) -> None:
-    """The hot path: the session comes with its runner in one query, and is saved with one.
+    """The hot path: the triage row comes with its runner's language, and is saved with one.
 
     On SQLite the UPDATE is written behind, with the COMMIT: two trips to the database thread.
     """
