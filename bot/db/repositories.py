@@ -10,7 +10,6 @@ from typing import Any, cast
 from sqlalchemy import (
     CursorResult,
     Result,
-    Select,
     Table,
     Update,
     bindparam,
@@ -124,10 +123,6 @@ class TriageState:
     """The answered steps as `[node id, answer id]` pairs, from the root."""
 
 
-def _triage_with_language(query: Select[Any]) -> Select[Any]:
-    return query.join(_USER_TABLE, _USER_TABLE.c.id == _TRIAGE_TABLE.c.user_id)
-
-
 # Built once: every button press runs one of these, and a statement object keeps its cache
 # key, so SQLAlchemy neither rebuilds nor re-traverses it per press. They read plain columns:
 # loading ORM objects cost more than the rest of the press's database work together. The
@@ -138,9 +133,9 @@ _TRIAGE_COLUMNS = select(
     _TRIAGE_TABLE.c.status,
     _TRIAGE_TABLE.c.path,
     _USER_TABLE.c.language,
-)
-_TRIAGE_BY_ID = _triage_with_language(_TRIAGE_COLUMNS).where(_TRIAGE_TABLE.c.id == bindparam("id"))
-_OPEN_TRIAGE_OF = _triage_with_language(
+).join_from(_TRIAGE_TABLE, _USER_TABLE, _USER_TABLE.c.id == _TRIAGE_TABLE.c.user_id)
+_TRIAGE_BY_ID = _TRIAGE_COLUMNS.where(_TRIAGE_TABLE.c.id == bindparam("id"))
+_OPEN_TRIAGE_OF = (
     _TRIAGE_COLUMNS.where(
         _TRIAGE_TABLE.c.user_id == bindparam("user_id"), _TRIAGE_TABLE.c.status == "open"
     )
