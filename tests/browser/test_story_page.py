@@ -125,7 +125,9 @@ async def test_a_new_runner_tries_everything_in_order(page: Page) -> None:
     # 8. The thanks, with the tip worded for the pair worn: snug, with thick socks.
     await tap(page, "Pegasus 40")
     await expect(checkin).to_contain_text("Thanks, noted.")
-    await expect(checkin).to_contain_text("Your Pegasus 40 are snug at the toes")
+    await expect(checkin).to_contain_text(
+        "Your Pegasus 40 leave your toes little room, and you wear thick socks"
+    )
     await expect(buttons(checkin)).to_have_count(0)
     assert await bot_messages(page).last.get_attribute("data-message-id") == checkin_id
     await expect(next_run).to_be_disabled()
