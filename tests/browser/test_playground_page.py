@@ -7,6 +7,7 @@ menu, several runners, the clock, fixes fitted to a shoe, alerts, a failed refre
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import struct
@@ -210,6 +211,35 @@ async def test_an_alert_answer_opens_a_modal(page: Page) -> None:
     await page.unroute_all(behavior="wait")
     await page.get_by_test_id("alert-ok").click()
     await expect(page.get_by_test_id("alert")).to_be_hidden()
+
+
+async def test_a_command_sent_before_the_menu_loads_leaves_it_closed(page: Page) -> None:
+    """A command sent before the menu's list arrives leaves the menu closed.
+
+    Typing "/help" opens the command menu, whose list is fetched. The menu used to open when
+    the list came, after the message had gone, over the chat and in the way of the next tap.
+    """
+    await send(page, "/start")
+    await expect(bot_messages(page)).to_have_count(1)
+    menu = page.get_by_test_id("command-menu")
+    list_asked = asyncio.Event()
+    release = asyncio.Event()
+
+    async def held(route: Route) -> None:
+        list_asked.set()
+        await release.wait()
+        await route.continue_()
+
+    await page.route("**/playground/api/runners/*/commands", held)
+    await send(page, "/help")
+    await list_asked.wait()
+    await expect(bot_messages(page)).to_have_count(2)
+    async with page.expect_response("**/playground/api/runners/*/commands"):
+        release.set()
+    await page.unroute_all(behavior="wait")
+    # The page reads the held list's body and then decides; a timer runs after that.
+    await page.evaluate("() => new Promise((done) => setTimeout(done, 200))")
+    await expect(menu).to_be_hidden()
 
 
 async def test_a_failed_refresh_is_tried_again(page: Page, playground: str) -> None:

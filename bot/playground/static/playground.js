@@ -19,6 +19,7 @@ const state = {
   clockReadAt: 0,
   commands: [],
   activeCommand: -1,
+  commandMenuRequest: 0, // bumped on every open and close, so a stale open is dropped
   refreshing: null,
   refreshAgain: false,
 };
@@ -456,7 +457,10 @@ async function sendSticker(emoji) {
 
 async function openCommands(filter) {
   if (state.runnerId === null) return;
+  const request = ++state.commandMenuRequest;
   const { commands } = await api(`/runners/${state.runnerId}/commands`);
+  // The message may have been sent, or the menu closed, while the list was on its way.
+  if (request !== state.commandMenuRequest) return;
   state.commands = commands.filter((item) => `/${item.command}`.startsWith(filter || "/"));
   // While typing a command, Enter picks the first match, as in Telegram.
   state.activeCommand = filter ? 0 : -1;
@@ -500,8 +504,13 @@ function moveActiveCommand(step) {
   items[state.activeCommand].scrollIntoView({ block: "nearest" });
 }
 
-function closePopups() {
+function closeCommandMenu() {
+  state.commandMenuRequest += 1;
   $("command-menu").hidden = true;
+}
+
+function closePopups() {
+  closeCommandMenu();
   $("sticker-panel").hidden = true;
 }
 
@@ -569,7 +578,7 @@ function onInputChange() {
   fitInput();
   const value = $("message-input").value;
   if (/^\/\w*$/.test(value)) openCommands(value);
-  else $("command-menu").hidden = true;
+  else closeCommandMenu();
 }
 
 function onMessagesClick(event) {
