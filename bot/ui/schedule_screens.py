@@ -311,17 +311,19 @@ def _confirm_delete(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
 def _pause(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
     if view.paused_until is None:
         days = view.limits["pause_days"]
+        text = t("pause.ask")
         rows = [
             [_button(t("pause.week", days=days), callback_data.PAUSE_DAYS)],
             [_button(t("pause.open_ended"), callback_data.PAUSE_OPEN)],
         ]
-        return Message(t("pause.ask"), InlineKeyboardMarkup(rows))
-    if view.paused_until >= PAUSED_UNTIL_RESUMED:
-        text = t("pause.paused_open")
     else:
-        local = view.paused_until.astimezone(ZoneInfo(view.zone.name))
-        text = t("pause.paused_until", until=moment_label(t, local))
-    rows = [[_button(t("pause.resume"), callback_data.RESUME)]]
+        if view.paused_until >= PAUSED_UNTIL_RESUMED:
+            text = t("pause.paused_open")
+        else:
+            local = view.paused_until.astimezone(ZoneInfo(view.zone.name))
+            text = t("pause.paused_until", until=moment_label(t, local))
+        rows = [[_button(t("pause.resume"), callback_data.RESUME)]]
+    rows.append([_button(t("runs.back"), callback_data.RUNS_LIST)])
     return Message(text, InlineKeyboardMarkup(rows))
 
 

@@ -166,6 +166,9 @@ async def test_pause_and_resume_show_in_settings(runner: Runner, app: BotApplica
     await runner.send("/pause")
     await runner.press("⏸ Until I resume")
     assert "until you resume" in runner.last.text
+    await runner.press("‹ Back")  # the pause screen leads back to the runs it pauses
+    assert "Your planned runs" in runner.last.text
+    assert "⏸ Reminders are paused until you resume." in runner.last.text
     [settings] = await rows(app, RunnerSettings)
     assert settings["paused_until"].year == 9000
 
