@@ -20,6 +20,16 @@ def outcome(outcome_id: str) -> str:
     return f"outcome.{outcome_id}"
 
 
+def action(action_id: str) -> str:
+    """Return the key of an emergency's one instruction (what to do now)."""
+    return f"action.{action_id}"
+
+
+def health_note(note_id: str) -> str:
+    """Return the key of a health note's name, as /privacy lists it."""
+    return f"health_note.{note_id}"
+
+
 def cause_name(cause_id: str) -> str:
     """Return the key of a cause's short name."""
     return f"cause.{cause_id}.name"
@@ -85,10 +95,6 @@ def escalation(rule_id: str) -> str:
     return f"escalation.{rule_id}"
 
 
-PERSISTENT = "persistent"
-"""The escalation that fires when numbness was still there hours after a run."""
-
-
 def command_description(command: str) -> str:
     """Return the key of a command's one-line description (menu and /help)."""
     return f"command.{command}"
@@ -121,7 +127,9 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "settings.button_resume": (),
     "settings.language_auto": ("language",),
     "settings.saved": ("language",),
-    "privacy.text": (),
+    "privacy.text": ("your_notes",),
+    "privacy.your_notes": ("notes",),
+    "privacy.no_notes": (),
     "delete.confirm": (),
     "delete.button_yes": (),
     "delete.button_no": (),
@@ -273,6 +281,11 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "checkin_flow.shoe_default": ("name",),
     "checkin_flow.shoe_gone": (),
     "checkin_flow.gear_invite": (),
+    "checkin_flow.picked": ("label",),
+    "checkin_flow.signs_none": (),
+    "checkin_flow.signs_done": (),
+    "checkin_flow.seen_doctor": (),
+    "checkin_flow.seen_doctor_noted": ("days",),
     "error.generic": (),
     "error.telegram_busy": (),
 }

@@ -20,10 +20,12 @@ from pydantic import BaseModel, Field, ValidationError
 from bot.content import keys
 from bot.content.catalog import Catalog, placeholders
 from bot.content.models import (
+    AnswerCondition,
     Cause,
     Causes,
     CheckinFlow,
     CheckinStep,
+    ClinicalCases,
     EscalationRules,
     Fix,
     Gear,
@@ -100,6 +102,8 @@ class Knowledge:
     tree: TriageTree
     nodes: Mapping[str, Node]
     stops: Mapping[str, StopOutcome]
+    actions: tuple[str, ...]
+    """The emergency instructions, most urgent first."""
     causes: Mapping[str, Cause]
     catalog: Catalog
     cause_rank: Mapping[str, int]
@@ -152,19 +156,24 @@ def load_knowledge(directory: Path) -> Knowledge:
     cause_map = {c.id: c for c in causes.causes}
     settings = {s.id: s for s in gear.settings}
     _check_graph(tree, nodes, stops, cause_map, problems)
+    _check_stops(outcomes, problems)
+    _check_answer_refs(tree, nodes, causes, problems)
     _check_causes(outcomes, causes, cause_map, tree, problems)
     _check_gear(gear, causes, settings, problems)
     _check_schedules(schedules, problems)
     _check_unique("tips.yaml", "tip", (tip.id for tip in tips.tips), problems)
     checkin_steps = {step.id: step for step in checkin.steps}
-    _check_checkin(checkin, checkin_steps, stops, {f.id for f in causes.fixes}, problems)
+    _check_checkin(checkin, checkin_steps, stops, {f.id for f in causes.fixes}, tree, problems)
     _check_unique("escalation.yaml", "rule", (r.id for r in escalation.recurring), problems)
-    if any(rule.id == keys.PERSISTENT for rule in escalation.recurring):
-        problems.append(f"escalation.yaml: rule {keys.PERSISTENT}: the id is reserved")
+    signs = {a.escalate for step in checkin.steps for a in step.answers if a.escalate}
+    for rule in escalation.recurring:
+        if rule.id in signs:
+            problems.append(f"escalation.yaml: rule {rule.id}: a check-in answer escalates it")
 
-    required = _required_keys(tree, stops, causes, gear)
+    required = _required_keys(tree, outcomes, causes, gear)
     required.update(_reminder_keys(tips, checkin, escalation))
     catalog = _check_locales(locales, required, _placeholders_required(causes), problems)
+    _check_thresholds(tree, checkin, locales, problems)
     if problems:
         raise KnowledgeError(problems)
     fixes = {f.id: f for f in causes.fixes}
@@ -172,6 +181,7 @@ def load_knowledge(directory: Path) -> Knowledge:
         tree=tree,
         nodes=nodes,
         stops=stops,
+        actions=outcomes.actions,
         causes=cause_map,
         catalog=catalog,
         cause_rank={c.id: i for i, c in enumerate(causes.causes)},
@@ -198,6 +208,23 @@ def load_path_tests(directory: Path) -> PathTests:
     if tests is None:
         raise KnowledgeError(problems)
     return tests
+
+
+def load_cases(directory: Path) -> ClinicalCases:
+    """Load `knowledge/tests/cases.yaml`; raise `KnowledgeError` if it is malformed."""
+    problems: list[str] = []
+    cases = _load(directory / "tests" / "cases.yaml", ClinicalCases, problems)
+    if cases is not None:
+        _check_unique("cases.yaml", "case", (case.id for case in cases.cases), problems)
+        for tier, least in cases.targets.least_cases.items():
+            count = sum(case.expect is tier for case in cases.cases)
+            if count < least:
+                problems.append(
+                    f"cases.yaml: {count} cases expect {tier.value}; the suite needs {least}"
+                )
+    if cases is None or problems:
+        raise KnowledgeError(problems)
+    return cases
 
 
 def _load(path: Path, model: type[ModelT], problems: list[str]) -> ModelT | None:
@@ -286,6 +313,139 @@ def _check_graph(
         _check_reachability_and_cycles(tree, nodes, problems)
 
 
+def _check_stops(outcomes: Outcomes, problems: list[str]) -> None:
+    _check_unique("outcomes.yaml", "action", outcomes.actions, problems)
+    for stop in outcomes.stops:
+        if stop.tier is not Tier.EMERGENCY:
+            problems.append(f"outcomes.yaml: outcome {stop.id}: a stop is an emergency")
+        if stop.action not in outcomes.actions:
+            problems.append(
+                f"outcomes.yaml: outcome {stop.id}: action {stop.action} is not listed"
+            )
+
+
+def _check_answer_refs(
+    tree: TriageTree, nodes: Mapping[str, Node], causes: Causes, problems: list[str]
+) -> None:
+    """Check the answers named by rules and causes, the health notes, and "not sure"."""
+    _check_unique("triage.yaml", "health note", tree.health_notes, problems)
+
+    def check(where: str, condition: AnswerCondition) -> None:
+        for ref in condition.answers():
+            node_id, _, answer_id = ref.partition(".")
+            node = nodes.get(node_id)
+            if node is None or answer_id not in _answer_ids(node):
+                problems.append(f"{where}: {ref} is not an answer in triage.yaml")
+
+    for index, rule in enumerate(tree.rules):
+        check(f"triage.yaml: rules[{index}]", rule.when)
+    for cause in causes.causes:
+        for condition in cause.hide_when:
+            check(f"causes.yaml: cause {cause.id} hide_when", condition)
+    for node in tree.nodes:
+        for answer in node.answers:
+            for note in answer.health:
+                if note not in tree.health_notes:
+                    problems.append(
+                        f"triage.yaml: node {node.id} answer {answer.id}: health note {note} "
+                        "is not in health_notes"
+                    )
+        _check_unsure_errs_safe(node, problems)
+
+
+def _check_unsure_errs_safe(node: Node, problems: list[str]) -> None:
+    """Check that "not sure" raises the floor as far as any other answer to the question."""
+    unsure = next((a for a in node.answers if a.id == UNSURE), None)
+    floors = [a.at_least for a in node.answers if a.id != UNSURE and a.at_least is not None]
+    if unsure is None or not floors:
+        return
+    highest = max(floors, key=lambda floor: floor.tier.rank)
+    raised = unsure.at_least.tier.rank if unsure.at_least is not None else -1
+    if raised < highest.tier.rank:
+        problems.append(
+            f"triage.yaml: node {node.id} answer {UNSURE}: it must raise the tier to at least "
+            f"{highest.tier.value}, like another answer to the question, with its own reason"
+        )
+
+
+def _check_thresholds(
+    tree: TriageTree,
+    checkin: CheckinFlow,
+    locales: Mapping[str, tuple[LocaleFile, dict[str, str]]],
+    problems: list[str],
+) -> None:
+    """Hold triage, check-ins and texts to the one `clear_minutes` threshold."""
+    limit = tree.clear_minutes
+    used = {limit}
+    for node in tree.nodes:
+        for answer in node.answers:
+            at = f"triage.yaml: node {node.id} answer {answer.id}"
+            if answer.clears_within is not None:
+                used.add(answer.clears_within)
+            slow = answer.still_numb or (answer.clears_within or 0) > limit
+            floor = answer.at_least.tier.rank if answer.at_least is not None else -1
+            if slow and floor < Tier.SEE_DOCTOR.rank:
+                problems.append(f"{at}: longer than {limit} minutes must be at least see_doctor")
+            if answer.clears_within is not None and not slow and answer.at_least is not None:
+                problems.append(f"{at}: clearing within {limit} minutes raises no floor")
+    for step in checkin.steps:
+        for item in step.answers:
+            at = f"checkin.yaml: step {step.id} answer {item.id}"
+            if item.clears_within is not None:
+                used.add(item.clears_within)
+            slow = item.still_numb or (item.clears_within or 0) > limit
+            if slow and item.escalate is None:
+                problems.append(f"{at}: longer than {limit} minutes must escalate")
+            if item.clears_within is not None and not slow and item.escalate is not None:
+                problems.append(f"{at}: clearing within {limit} minutes doesn't escalate")
+    for code, (_, messages) in locales.items():
+        for key, text in messages.items():
+            if not key.startswith(_CLINICAL_TEXTS):
+                continue
+            for minutes in stated_minutes(text):
+                if minutes not in used:
+                    problems.append(
+                        f"locales/{code}.yaml: {key}: states {minutes} minutes, a threshold the "
+                        f"rules don't use (they use {sorted(used)})"
+                    )
+
+
+_CLINICAL_TEXTS = (
+    "triage.",
+    "reason.",
+    "tier.",
+    "action.",
+    "outcome.",
+    "cause.",
+    "fix.",
+    "tip.",
+    "checkin.",
+    "escalation.",
+)
+"""The texts that give medical advice; the others (such as how long the bot waits for a
+typed answer) state times that are not about numbness."""
+_MINUTES = re.compile(
+    r"(?:(\d+)\s*(?:to|or|-|–)\s*)?(\d+)\s*(?:min(?:ute)?s?|(hours?))\b|(half an hour)"
+    r"|\b(an|one) hour\b",
+    re.IGNORECASE,
+)
+
+
+def stated_minutes(text: str) -> list[int]:
+    """Return every span of time a text states, in minutes ("5 to 30 minutes", "an hour")."""
+    found: list[int] = []
+    for match in _MINUTES.finditer(text):
+        low, high, hours, half, one = match.groups()
+        if half:
+            found.append(30)
+        elif one:
+            found.append(60)
+        else:
+            scale = 60 if hours else 1
+            found += [int(n) * scale for n in (low, high) if n is not None]
+    return found
+
+
 def _answer_ids(node: Node) -> list[str]:
     return [a.id for a in node.answers]
 
@@ -362,6 +522,17 @@ def _check_causes(
                 problems.append(f"causes.yaml: cause {cause.id}: unknown fix {fix_id}")
     for fix_id in sorted(fix_ids - used_fixes):
         problems.append(f"causes.yaml: fix {fix_id}: no cause uses it")
+    for node in tree.nodes:
+        for answer in node.answers:
+            floor = answer.at_least.tier.rank if answer.at_least is not None else -1
+            for cause_id in answer.suggests:
+                suggested_cause = cause_map.get(cause_id)
+                bare = suggested_cause is not None and not suggested_cause.fixes
+                if bare and floor < Tier.URGENT.rank:
+                    problems.append(
+                        f"triage.yaml: node {node.id} answer {answer.id}: cause {cause_id} has "
+                        "no fixes, so only an urgent answer may suggest it"
+                    )
     suggested = {c for n in tree.nodes for a in n.answers for c in a.suggests}
     suggested |= set(tree.fallback_causes) | {c for s in outcomes.stops for c in s.causes}
     for cause_id in sorted(set(cause_map) - suggested):
@@ -445,6 +616,7 @@ def _check_checkin(
     steps: Mapping[str, CheckinStep],
     stops: Mapping[str, StopOutcome],
     fix_ids: set[str],
+    tree: TriageTree,
     problems: list[str],
 ) -> None:
     _check_unique("checkin.yaml", "step", (step.id for step in flow.steps), problems)
@@ -457,17 +629,31 @@ def _check_checkin(
         _check_unique(
             "checkin.yaml", f"step {step.id} answer", (a.id for a in step.answers), problems
         )
+        if step.otherwise is not None and step.otherwise not in steps:
+            problems.append(f"{where}: otherwise {step.otherwise} is not a step")
+        if step.health is not None and step.health not in tree.health_notes:
+            problems.append(f"{where}: health {step.health} is not in triage.yaml health_notes")
+        if step.shoes and (step.multi or step.health is not None):
+            problems.append(f"{where}: the shoe question can't be multi or depend on health")
         for answer in step.answers:
             at = f"{where} answer {answer.id}"
             if SHOE_ANSWER.fullmatch(answer.id):
                 problems.append(f"{at}: ids like s1, s2 are the shoe buttons' ids")
             if step.shoes and (
-                not answer.finish or not answer.numb or answer.tip is not None or answer.persistent
+                not answer.finish
+                or not answer.numb
+                or answer.tip is not None
+                or answer.escalate is not None
             ):
                 problems.append(
                     f"{at}: the shoe question only records the shoes; its answers must "
-                    "finish, with no numb: false, tip or persistent"
+                    "finish, with no numb: false, tip or escalate"
                 )
+            if step.multi and not (
+                answer.stop is not None
+                or (answer.alert is not None and answer.alert.tier is Tier.URGENT)
+            ):
+                problems.append(f"{at}: a multi step's answers are warning signs: stop or alert")
             if answer.next is not None and answer.next not in steps:
                 problems.append(f"{at}: next {answer.next} is not a step")
             if answer.stop is not None:
@@ -476,8 +662,8 @@ def _check_checkin(
                 problems.append(f"{at}: use `stop` with an emergency outcome, not alert")
             if answer.tip is not None and answer.tip not in fix_ids:
                 problems.append(f"{at}: tip {answer.tip} is not a fix in causes.yaml")
-            if answer.persistent and (answer.stop is not None or answer.alert is not None):
-                problems.append(f"{at}: a persistent answer must go on or finish")
+            if answer.escalate is not None and (answer.stop or answer.alert):
+                problems.append(f"{at}: an answer that escalates must go on or finish")
     state: dict[str, Literal["open", "done"]] = {}
 
     def visit(step_id: str) -> None:
@@ -487,9 +673,11 @@ def _check_checkin(
         if step_id in state:
             return
         state[step_id] = "open"
-        for answer in steps[step_id].answers:
-            if answer.next is not None and answer.next in steps:
-                visit(answer.next)
+        step = steps[step_id]
+        following = [a.next for a in step.answers] + [step.otherwise]
+        for next_id in following:
+            if next_id is not None and next_id in steps:
+                visit(next_id)
         state[step_id] = "done"
 
     if flow.first in steps:
@@ -510,14 +698,15 @@ def _reminder_keys(tips: Tips, flow: CheckinFlow, escalation: EscalationRules) -
             required[keys.checkin_answer(step.id, answer.id)] = f"checkin.yaml step {step.id}"
             if answer.alert is not None:
                 required[keys.reason(answer.alert.reason)] = f"checkin.yaml step {step.id}"
-    required[keys.escalation(keys.PERSISTENT)] = "escalation.yaml"
+            if answer.escalate is not None:
+                required[keys.escalation(answer.escalate)] = f"checkin.yaml step {step.id}"
     for rule in escalation.recurring:
         required[keys.escalation(rule.id)] = f"escalation.yaml rule {rule.id}"
     return required
 
 
 def _required_keys(
-    tree: TriageTree, stops: Mapping[str, StopOutcome], causes: Causes, gear: Gear
+    tree: TriageTree, outcomes: Outcomes, causes: Causes, gear: Gear
 ) -> dict[str, str]:
     """Map each catalogue key the data needs to the place that needs it."""
     required: dict[str, str] = {}
@@ -527,8 +716,14 @@ def _required_keys(
             required[keys.answer(node.id, answer.id)] = f"triage.yaml node {node.id}"
             if answer.at_least is not None:
                 required[keys.reason(answer.at_least.reason)] = f"triage.yaml node {node.id}"
-    for stop_id in stops:
-        required[keys.outcome(stop_id)] = f"outcomes.yaml outcome {stop_id}"
+    for index, rule in enumerate(tree.rules):
+        required[keys.reason(rule.at_least.reason)] = f"triage.yaml rules[{index}]"
+    for note in tree.health_notes:
+        required[keys.health_note(note)] = "triage.yaml health_notes"
+    for action in outcomes.actions:
+        required[keys.action(action)] = f"outcomes.yaml action {action}"
+    for stop in outcomes.stops:
+        required[keys.outcome(stop.id)] = f"outcomes.yaml outcome {stop.id}"
     for cause in causes.causes:
         required[keys.cause_name(cause.id)] = f"causes.yaml cause {cause.id}"
         required[keys.cause_why(cause.id)] = f"causes.yaml cause {cause.id}"
@@ -544,7 +739,8 @@ def _required_keys(
             required[keys.gear_option(setting.id, option)] = where
     for tier in Tier:
         required[keys.tier_heading(tier)] = f"tier {tier.value}"
-        required[keys.tier_instruction(tier)] = f"tier {tier.value}"
+        if tier is not Tier.EMERGENCY:  # an emergency's instruction is its stop's action
+            required[keys.tier_instruction(tier)] = f"tier {tier.value}"
     for command in keys.COMMANDS:
         required[keys.command_description(command)] = f"the /{command} command"
     for key in keys.UI_TEXTS:

@@ -21,6 +21,8 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,23}$")
 SettingId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,15}$")]
 """Gear setting ids (`fit`, `lacing`...): shorter still, as they share callback data with an
 option id and a shoe id."""
+AnswerRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,23}\.[a-z0-9_]{1,24}$")]
+"""A triage answer named as `node.answer`, as in the path tests."""
 GearCondition = Annotated[
     dict[SettingId, Annotated[tuple[Identifier, ...], Field(min_length=1)]], Field(min_length=1)
 ]
@@ -61,6 +63,44 @@ class TierFloor(StrictModel):
     """Key under `reason.` in the locale: one line telling the runner why the level rose."""
 
 
+class AnswerCondition(StrictModel):
+    """A condition on the answers given in a triage: every list that is set must hold."""
+
+    all_of: tuple[AnswerRef, ...] = ()
+    """Each of these answers was given."""
+    any_of: tuple[AnswerRef, ...] = ()
+    """At least one of these answers was given (when the list is not empty)."""
+    none_of: tuple[AnswerRef, ...] = ()
+    """None of these answers was given."""
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> AnswerCondition:
+        if not (self.all_of or self.any_of):
+            raise ValueError("a condition needs all_of or any_of")
+        return self
+
+    def holds(self, given: frozenset[str]) -> bool:
+        """Return True when the answers `given` (as `node.answer`) meet the condition."""
+        return (
+            given.issuperset(self.all_of)
+            and (not self.any_of or not given.isdisjoint(self.any_of))
+            and given.isdisjoint(self.none_of)
+        )
+
+    def answers(self) -> tuple[str, ...]:
+        """Return every answer the condition names."""
+        return (*self.all_of, *self.any_of, *self.none_of)
+
+
+class TierRule(StrictModel):
+    """A floor raised by a combination of answers, where one answer alone doesn't decide."""
+
+    when: AnswerCondition
+    """The answers that raise the floor."""
+    at_least: TierFloor
+    """The floor, with the reason shown to the runner."""
+
+
 class Answer(StrictModel):
     """One button under a question."""
 
@@ -76,6 +116,12 @@ class Answer(StrictModel):
     """Raise the final tier to at least this level (used for unsure and worrying answers)."""
     suggests: dict[Identifier, Annotated[int, Field(ge=1, le=10)]] = Field(default_factory=dict)
     """Cause id → weight; the three heaviest causes at the end are shown."""
+    clears_within: Annotated[int, Field(ge=1, le=240)] | None = None
+    """The answer says feeling comes back within this many minutes of stopping or loosening."""
+    still_numb: bool = False
+    """The answer says feeling takes longer than `clear_minutes` to come back, or hasn't."""
+    health: dict[Identifier, bool] = Field(default_factory=dict)
+    """Health notes this answer sets (true) or clears (false), from `health_notes`."""
 
     @model_validator(mode="after")
     def _one_way_on(self) -> Answer:
@@ -83,6 +129,8 @@ class Answer(StrictModel):
             raise ValueError("an answer needs exactly one of `next` or `stop`")
         if self.red_flag and self.stop is None:
             raise ValueError("a red-flag answer must `stop` the flow")
+        if self.still_numb and self.clears_within is not None:
+            raise ValueError("an answer is either `clears_within` or `still_numb`")
         return self
 
 
@@ -106,8 +154,19 @@ class TriageTree(StrictModel):
     """The first node; it must be the red-flag screen."""
     max_causes: Annotated[int, Field(ge=1, le=3)] = 3
     """At most this many likely causes are shown in a result."""
+    min_weight: Annotated[int, Field(ge=1, le=10)] = 1
+    """A cause must get at least this much weight from the answers to be shown."""
     fallback_causes: tuple[Identifier, ...] = ()
     """Causes shown when no answer suggested any (keeps every result actionable)."""
+    clear_minutes: Annotated[int, Field(ge=1, le=240)]
+    """The one threshold: in the pressure pattern, feeling back within this many minutes of
+    stopping or loosening is self-care; longer, or still numb, is at least see_doctor. Texts
+    may state no other number of minutes than this one and the answers' `clears_within`."""
+    health_notes: tuple[Identifier, ...] = ()
+    """What answers may keep as the runner's health notes (`health`): text `health_note.<id>`;
+    a check-in step can be asked only of runners with a note (`checkin.yaml` `health`)."""
+    rules: tuple[TierRule, ...] = ()
+    """Floors raised by combinations of answers, on top of each answer's own `at_least`."""
     nodes: tuple[Node, ...]
     """All question nodes."""
 
@@ -119,6 +178,9 @@ class StopOutcome(StrictModel):
     """Unique outcome id; its text is `outcome.<id>`."""
     tier: Tier
     """The tier this outcome is; red-flag outcomes must be `emergency`."""
+    action: Identifier
+    """What to do now, from `actions`: its text `action.<id>` comes first, the only
+    instruction of the message, then `outcome.<id>` says what the signs could mean."""
     causes: tuple[Identifier, ...] = Field(default=(), max_length=3)
     """Causes to show; emergency outcomes show none."""
 
@@ -128,6 +190,9 @@ class Outcomes(StrictModel):
 
     schema_version: Literal[1]
     """Version of this file's format."""
+    actions: tuple[Identifier, ...] = Field(min_length=1)
+    """The instructions a stop can give, most urgent first: a message about several stops
+    at once (a check-in's warning signs) gives the most urgent of theirs."""
     stops: tuple[StopOutcome, ...]
     """Outcomes that end the flow at once."""
 
@@ -162,11 +227,15 @@ class Cause(StrictModel):
 
     id: Identifier
     """Unique cause id."""
-    fixes: tuple[Identifier, ...] = Field(min_length=1, max_length=2)
-    """Fix ids offered with this cause, best first."""
+    fixes: tuple[Identifier, ...] = Field(default=(), max_length=3)
+    """Fix ids offered with this cause, best first; none for a cause only urgent answers
+    suggest (an urgent result shows no fixes: getting checked today comes first)."""
     gear_weights: tuple[GearWeight, ...] = ()
     """Nudges from the runner's default shoe; they apply only when the answers suggest the cause,
     and never touch the tier."""
+    hide_when: tuple[AnswerCondition, ...] = ()
+    """Answers that contradict this cause's explanation, or point elsewhere: when any of
+    these conditions holds, the cause isn't shown."""
 
 
 class Fix(StrictModel):
@@ -331,9 +400,14 @@ class CheckinAnswer(StrictModel):
     """False only for the answer that means "no numbness or tingling"."""
     tip: Identifier | None = None
     """A fix id (causes.yaml) shown with the thanks when this answer was given."""
-    persistent: bool = False
-    """True when the answer means numbness was still there hours after the run; it counts
-    once given, whatever is asked after it."""
+    clears_within: Annotated[int, Field(ge=1, le=240)] | None = None
+    """The answer says the numbness went within this many minutes of stopping."""
+    still_numb: bool = False
+    """The answer says the numbness lasted longer than `clear_minutes` (triage.yaml), or is
+    still there: it must `escalate`."""
+    escalate: Identifier | None = None
+    """A sign that calls for the see-a-doctor message `escalation.<id>`, sent once the
+    questions about the runner's feet are answered (at most once per episode)."""
 
     @model_validator(mode="after")
     def _one_way_on(self) -> CheckinAnswer:
@@ -342,6 +416,8 @@ class CheckinAnswer(StrictModel):
             raise ValueError("a check-in answer needs exactly one of next, finish, stop, alert")
         if self.red_flag and self.stop is None:
             raise ValueError("a red-flag answer must `stop` the check-in")
+        if self.still_numb and self.clears_within is not None:
+            raise ValueError("an answer is either `clears_within` or `still_numb`")
         return self
 
 
@@ -350,7 +426,7 @@ class CheckinStep(StrictModel):
 
     id: Identifier
     """Unique step id; texts `checkin.<id>.question` and `checkin.<id>.<answer id>`."""
-    answers: tuple[CheckinAnswer, ...] = Field(min_length=1, max_length=10)
+    answers: tuple[CheckinAnswer, ...] = Field(min_length=1, max_length=12)
     """The buttons, in display order: at least two, or at least one after the shoe buttons."""
     columns: Annotated[int, Field(ge=1, le=3)] = 1
     """How many answer buttons share a keyboard row."""
@@ -359,11 +435,22 @@ class CheckinStep(StrictModel):
     before the answers listed, and the step is skipped for a runner without shoes. It is the
     last question, asked once the answers about the runner's feet are recorded, so all its
     answers `finish`."""
+    multi: bool = False
+    """True when the runner may pick several answers, then "Done": every answer is a warning
+    sign (`stop`, or an urgent `alert`), and nothing picked goes on to `otherwise`."""
+    health: Identifier | None = None
+    """Asked only of a runner with this health note (triage.yaml `health_notes`); any other
+    runner goes straight on to `otherwise`."""
+    otherwise: Identifier | None = None
+    """Where the check-in goes on when none of the step's answers applies: "Done" with
+    nothing picked (`multi`), or a runner without the `health` note."""
 
     @model_validator(mode="after")
     def _enough_buttons(self) -> CheckinStep:
         if not self.shoes and len(self.answers) < 2:
             raise ValueError("a step needs at least two answers (one, after shoe buttons)")
+        if (self.multi or self.health is not None) != (self.otherwise is not None):
+            raise ValueError("`otherwise` belongs to, and is needed by, multi and health steps")
         return self
 
 
@@ -405,6 +492,71 @@ class EscalationRules(StrictModel):
     schema_version: Literal[1]
     """Version of this file's format."""
     quiet_days: Annotated[int, Field(ge=1, le=365)]
-    """Days without a numb check-in that end an episode, so the message may come again."""
+    """Days without a numb check-in that end an episode, so the messages may come again."""
+    seen_doctor_days: Annotated[int, Field(ge=1, le=365)]
+    """After "I've seen a doctor about this", the `recurring` messages stay quiet this many
+    days; warning signs and numbness that doesn't clear are never quieted."""
     recurring: tuple[RecurringRule, ...] = Field(min_length=1)
     """The recurrence rules; any one of them firing escalates."""
+
+
+CaseId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+"""A clinical case's id."""
+
+
+class ClinicalCase(StrictModel):
+    """A story told by a runner, written from a public medical source, and the tiers that fit."""
+
+    id: CaseId
+    """Unique case id, named in the safety report."""
+    story: str = Field(min_length=20)
+    """The story in the runner's own words."""
+    source: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    """The public page the story and its expected tier were written from."""
+    expect: Tier
+    """The tier the source's advice points to: the exact answer."""
+    acceptable: tuple[Tier, ...] = ()
+    """Other tiers a clinician would also accept; for an emergency or urgent case, only more
+    urgent ones."""
+    answers: dict[Identifier, Identifier] = Field(min_length=1)
+    """Question id → the answer this runner gives, for every question on the story's path."""
+
+    @model_validator(mode="after")
+    def _acceptable_is_safe(self) -> ClinicalCase:
+        if self.expect in self.acceptable:
+            raise ValueError("`acceptable` lists other tiers than `expect`")
+        if self.expect.rank >= Tier.URGENT.rank and any(
+            tier.rank < self.expect.rank for tier in self.acceptable
+        ):
+            raise ValueError("an emergency or urgent case accepts only more urgent tiers")
+        return self
+
+
+Share = Annotated[float, Field(ge=0, le=1)]
+"""A share of the cases, from 0 to 1."""
+
+
+class CaseTargets(StrictModel):
+    """What the case suite must show; `make test` fails below any of them."""
+
+    emergencies_first_screen: Share
+    """Share of emergency stories that stop on the first screen (or its one-by-one check)."""
+    under_triaged: Annotated[int, Field(ge=0)]
+    """Most urgent or emergency stories that may end at a less urgent tier."""
+    self_care_to_doctor: Share
+    """Largest share of self-care stories that may be sent to a doctor (or higher)."""
+    exact: Share
+    """Smallest share of all stories that must end at exactly the expected tier."""
+    least_cases: dict[Tier, Annotated[int, Field(ge=1)]]
+    """The fewest stories the suite may hold expecting each tier."""
+
+
+class ClinicalCases(StrictModel):
+    """`knowledge/tests/cases.yaml`: the clinical case suite."""
+
+    schema_version: Literal[1]
+    """Version of this file's format."""
+    targets: CaseTargets
+    """The figures the suite must reach."""
+    cases: tuple[ClinicalCase, ...] = Field(min_length=1)
+    """The stories, each walked through the triage by `make test`."""

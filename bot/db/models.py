@@ -1,8 +1,9 @@
-"""The tables: runners, triage, shoes, awaited typed answers, run plans, reminders, check-ins."""
+"""The tables: runners, triage, health notes, shoes, typed answers, runs, reminders, check-ins."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import IntEnum
 
 from sqlalchemy import (
     JSON,
@@ -44,6 +45,22 @@ REMINDER_STATES = ("pending", "stopped")
 """`pending` rows are sent when due; `stopped` ones wait for a runner who blocked the bot."""
 CHECKIN_STATUSES = ("open", "answered", "no_run")
 """A check-in is open until its last question is answered or the runner says they didn't run."""
+
+
+class AlertLevel(IntEnum):
+    """How serious the most serious alert of a runner's current episode of numbness was.
+
+    A check-in sends an alert only when it is more serious than the one already sent in the
+    episode (an urgent or emergency answer to a warning sign is always shown, and raises it).
+    """
+
+    NONE = 0
+    RECURRING = 1
+    """The see-a-doctor message for numbness that keeps coming back."""
+    SIGN = 2
+    """The see-a-doctor message for a sign in one check-in (numbness that didn't clear)."""
+    URGENT = 3
+    EMERGENCY = 4
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -111,6 +128,23 @@ class SymptomReport(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class HealthNote(Base):
+    """Something a runner told /triage that matters later, such as diabetes.
+
+    The note ids are `knowledge/triage.yaml` `health_notes`; a later answer to the same
+    question sets or clears them.
+    """
+
+    __tablename__ = "health_notes"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    note: Mapped[str] = mapped_column(String(24), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When the runner's answer set it."""
+
+
 class Shoe(Base):
     """A pair of shoes a runner runs in, with how it fits and is laced, socks and insoles."""
 
@@ -162,9 +196,10 @@ class PendingInput(Base):
 
 
 class RunnerSettings(Base):
-    """A runner's reminder settings: time zone, pause, the last tip, the last escalation."""
+    """A runner's reminder settings: time zone, pause, the last tip, the episode's alerts."""
 
     __tablename__ = "runner_settings"
+    __table_args__ = (CheckConstraint("alert_level BETWEEN 0 AND 4", name="alert_level"),)
 
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
@@ -175,8 +210,12 @@ class RunnerSettings(Base):
     """No reminders are sent before this time; far in the future means "until I resume"."""
     last_tip: Mapped[str | None] = mapped_column(String(24))
     """The pre-run tip sent last, so the next one is a different one."""
-    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    """When the see-a-doctor message was last sent; None once an episode of numbness is over."""
+    alert_level: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    """The most serious alert (`AlertLevel`) of the current episode of numbness; back to
+    none once an episode is over."""
+    doctor_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the runner last said they've seen a doctor about it: the recurring messages
+    stay quiet for a while after."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

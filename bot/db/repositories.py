@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     Checkin,
+    HealthNote,
     PendingInput,
     Reminder,
     RunnerSettings,
@@ -227,6 +228,39 @@ class ReportRepo:
             .order_by(SymptomReport.created_at, SymptomReport.id)
         )
         return list(result)
+
+
+class HealthNoteRepo:
+    """Runners' health notes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def for_user(self, user_id: int) -> list[str]:
+        """Return the ids of the runner's health notes, in the order they were set."""
+        result = await self._session.scalars(
+            select(HealthNote.note)
+            .where(HealthNote.user_id == user_id)
+            .order_by(HealthNote.created_at, HealthNote.note)
+        )
+        return list(result)
+
+    async def update(
+        self, user_id: int, changes: Sequence[tuple[str, bool]], now: datetime
+    ) -> None:
+        """Set (True) or clear (False) the runner's notes; a note already set keeps its time."""
+        cleared = [note for note, present in changes if not present]
+        if cleared:
+            await self._session.execute(
+                delete(HealthNote).where(
+                    HealthNote.user_id == user_id, HealthNote.note.in_(cleared)
+                )
+            )
+        wanted = {note for note, present in changes if present}
+        if wanted:
+            have = set(await self.for_user(user_id))
+            for note in sorted(wanted - have):
+                self._session.add(HealthNote(user_id=user_id, note=note, created_at=now))
 
 
 class ShoeRepo:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
     CheckinRepo,
+    HealthNoteRepo,
     PendingInputRepo,
     ReminderRepo,
     ReportRepo,
@@ -32,6 +33,7 @@ class Repositories:
     schedules: ScheduleRepo
     reminders: ReminderRepo
     checkins: CheckinRepo
+    health: HealthNoteRepo
 
 
 @asynccontextmanager
@@ -50,4 +52,5 @@ async def unit_of_work(
             ScheduleRepo(session),
             ReminderRepo(session),
             CheckinRepo(session),
+            HealthNoteRepo(session),
         )

@@ -1,5 +1,6 @@
-"""The post-run check-in's buttons (c1:): answers and shoes, snooze, "I didn't run".
+"""The post-run check-in's buttons (c1:): answers, warning signs, shoes, snooze, no run.
 
+"I've seen a doctor about this", under a see-a-doctor message, is a check-in button too.
 Answers are edited in place; the see-a-doctor message, when a check-in brings it, is a new one.
 """
 
@@ -11,7 +12,7 @@ from bot.context import Context
 from bot.db.uow import unit_of_work
 from bot.handlers.replies import answer, drop_buttons, show, texts_for
 from bot.services import checkins
-from bot.services.checkins import CheckinDone, CheckinQuestion, Closed, Stale
+from bot.services.checkins import CheckinDone, CheckinQuestion, Closed, DoctorSeen, Stale
 from bot.ui import callback_data, schedule_screens
 from bot.ui.screens import Screen
 
@@ -22,24 +23,37 @@ async def on_button(update: Update, context: Context) -> None:
     if query is None or user is None:
         return
     data = context.bot_data
-    zone, now = data.settings.default_timezone, data.clock.now()
+    knowledge, zone, now = data.knowledge, data.settings.default_timezone, data.clock.now()
     press = callback_data.decode_checkin(query.data)
     async with unit_of_work(data.sessionmaker) as repos:
-        outcome: CheckinQuestion | CheckinDone | Stale
+        outcome: CheckinQuestion | CheckinDone | DoctorSeen | Stale
         if press is None:
             outcome = Stale(Closed.UNKNOWN)
         elif press.action == callback_data.SNOOZE:
-            outcome = await checkins.snooze(
-                repos, data.knowledge, zone, user.id, press.checkin_id, now
-            )
+            outcome = await checkins.snooze(repos, knowledge, user.id, press.checkin_id, now)
         elif press.action == callback_data.NO_RUN:
-            outcome = await checkins.no_run(
-                repos, data.knowledge, zone, user.id, press.checkin_id, now
+            outcome = await checkins.no_run(repos, user.id, press.checkin_id, now)
+        elif press.action == callback_data.SEEN_DOCTOR:
+            outcome = await checkins.seen_doctor(repos, knowledge, user.id, press.checkin_id, now)
+        elif press.action == callback_data.PICK:
+            outcome = await checkins.pick(
+                repos, knowledge, zone, user.id, press.checkin_id, press.step or 0, press.picked
+            )
+        elif press.action == callback_data.DONE:
+            outcome = await checkins.answer_picked(
+                repos,
+                knowledge,
+                zone,
+                user.id,
+                press.checkin_id,
+                press.step or 0,
+                press.picked,
+                now,
             )
         else:
             outcome = await checkins.answer(
                 repos,
-                data.knowledge,
+                knowledge,
                 zone,
                 user.id,
                 press.checkin_id,
@@ -58,9 +72,14 @@ async def on_button(update: Update, context: Context) -> None:
         await answer(query)
         await show(query, schedule_screens.checkin_done(t, outcome))
         escalation = outcome.escalation
+    elif isinstance(outcome, DoctorSeen):
+        await answer(query)
+        await drop_buttons(query)
+        noted = t("checkin_flow.seen_doctor_noted", days=outcome.days)
+        await context.bot.send_message(user.id, noted)
     elif outcome.reason is Closed.SNOOZED:
         await answer(query)
-        minutes = data.knowledge.schedules.snooze_minutes
+        minutes = knowledge.schedules.snooze_minutes
         await show(query, Screen(t("checkin_flow.snoozed", minutes=minutes)))
     elif outcome.reason is Closed.NO_RUN:
         await answer(query)
@@ -74,6 +93,6 @@ async def on_button(update: Update, context: Context) -> None:
     else:
         await answer(query, t("checkin_flow.closed"))
         await drop_buttons(query)
-    if escalation is not None:
-        message = schedule_screens.escalation_message(t, escalation)
+    if escalation is not None and press is not None:
+        message = schedule_screens.escalation_message(t, escalation, press.checkin_id)
         await context.bot.send_message(user.id, message.text, reply_markup=message.keyboard)

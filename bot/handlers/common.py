@@ -46,8 +46,14 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def privacy(update: Update, context: Context) -> None:
-    """Explain what is stored, why, for how long and how to delete it."""
-    await reply_with(update, context, lambda t: screens.Screen(t("privacy.text")))
+    """Explain what is stored, why, for how long and how to delete it, with their notes."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        notes = await repos.health.for_user(user.id)
+        t = await texts_for(repos, context, update)
+    await send(message, screens.privacy_screen(t, notes))
 
 
 async def cancel(update: Update, context: Context) -> None:

@@ -1,26 +1,30 @@
-"""Post-run check-ins: the button flow, which shoes, snoozing, "I didn't run", escalation.
+"""Post-run check-ins: the button flow, warning signs, which shoes, snooze, escalation.
 
-Answers follow `knowledge/checkin.yaml`; at the end the see-a-doctor message may be due,
-once per episode of numbness (`bot.services.escalation`).
+Answers follow `knowledge/checkin.yaml`. The flow is data: each answer leads to the next step,
+finishes, stops at a triage red-flag outcome (the emergency message) or raises an alert (the
+urgent message). A `multi` step (the warning signs) lets the runner pick several answers
+before "Done"; its picks travel in the buttons until then, so nothing is stored for a pick.
+A step with `health` is asked only of runners with that health note (diabetes: new wounds).
+The "which shoes?" step (`shoes: true`) comes last and is skipped for a runner without shoes.
+Before it is asked, the answers about the runner's feet are recorded and the see-a-doctor
+message decided (`bot.services.escalation`), so a runner who never says which shoes still
+counts; the thanks after it carry the tip worded for those shoes. `question` is the one place
+that turns a step into the buttons to show.
 
-The flow is data: each answer leads to the next step, finishes, stops at a triage red-flag
-outcome (the emergency message) or raises an alert (a tier's message). The "which shoes?"
-step (`shoes: true`) comes last and is skipped for a runner without shoes. Before it is asked,
-the answers about the runner's feet are recorded and escalation is decided, so a runner who
-never says which shoes still counts; the thanks after it carry the tip worded for those
-shoes. `question` is the one place that turns a step into the buttons to show.
+A check-in's answers are stored as `[step id, answer id, ...]` entries, one per step: one
+answer for most steps, any number (none included) for a `multi` step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.content.loader import SHOE_ANSWER, Knowledge
 from bot.content.models import CheckinAnswer, CheckinStep, Tier
-from bot.db.models import Checkin, Reminder
+from bot.db.models import AlertLevel, Checkin, Reminder
 from bot.db.uow import Repositories
 from bot.services import escalation, reminders
 from bot.services.triage_engine import fitted_fix
@@ -58,14 +62,18 @@ class CheckinQuestion:
     zone: str
     shoes: tuple[ShoeChoice, ...] = ()
     """The runner's shoes, the default first, when the step asks which ones they wore."""
+    multi: bool = False
+    """True when the runner may pick several answers, then "Done"."""
+    picked: int = 0
+    """For a `multi` step: the answers picked so far, bit i for `answer_ids[i]`."""
     escalation: str | None = None
-    """The rule that fired as the answers about the runner's feet came in, if any: the
-    see-a-doctor message goes out with this question."""
+    """The see-a-doctor message that the answers about the runner's feet called for, if
+    any: it goes out with this question."""
 
 
 @dataclass(frozen=True, slots=True)
 class CheckinDone:
-    """How a check-in ended: thanks (with a fitting fix), or an emergency or alert message."""
+    """How a check-in ended: thanks (with a fitting fix), or an emergency or urgent message."""
 
     numb: bool
     fix: str | None = None
@@ -73,11 +81,14 @@ class CheckinDone:
     """The name of the shoes the fix is worded for (`fix` is then a variant), if it is."""
     invite_to_gear: bool = False
     """True when the runner has no shoes yet and the fix has versions worded for a shoe."""
-    stop: str | None = None
+    stops: tuple[str, ...] = ()
+    """The emergency outcomes of the warning signs reported, if any."""
+    action: str | None = None
+    """What to do now, the most urgent action of those `stops`."""
     alert_tier: Tier | None = None
-    alert_reason: str | None = None
+    alert_reasons: tuple[str, ...] = ()
     escalation: str | None = None
-    """The rule that fired, if this check-in sends the see-a-doctor message."""
+    """The see-a-doctor message this check-in sends, if any."""
 
 
 class Closed(StrEnum):
@@ -103,16 +114,28 @@ class Stale:
     current: CheckinQuestion | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DoctorSeen:
+    """The runner said they've seen a doctor: recurring messages are quiet for `days`."""
+
+    days: int
+
+
 def question(
-    checkin: Checkin, knowledge: Knowledge, zone: str, shoes: Sequence[ShoeChoice] = ()
+    checkin: Checkin,
+    knowledge: Knowledge,
+    zone: str,
+    notes: Collection[str],
+    shoes: Sequence[ShoeChoice] = (),
 ) -> CheckinQuestion | None:
     """Return the step the check-in is waiting on, None when it has ended.
 
-    `shoes` are the runner's shoes, the default first: a shoe question shows one button each.
+    `notes` are the runner's health notes; `shoes` their shoes, the default first: a shoe
+    question shows one button each.
     """
     if checkin.status != "open":
         return None
-    step = _waiting_step(checkin, knowledge)
+    step = _waiting_step(checkin, knowledge, notes)
     if step is None:
         return None
     return CheckinQuestion(
@@ -124,19 +147,38 @@ def question(
         run_at=checkin.run_at,
         zone=zone,
         shoes=tuple(shoes) if step.shoes else (),
+        multi=step.multi,
     )
 
 
-def _waiting_step(checkin: Checkin, knowledge: Knowledge) -> CheckinStep | None:
+def _waiting_step(
+    checkin: Checkin, knowledge: Knowledge, notes: Collection[str]
+) -> CheckinStep | None:
     steps = knowledge.checkin_steps
-    step = steps.get(knowledge.checkin.first)
-    for step_id, answer_id in checkin.answers:
+    step = _asked(steps.get(knowledge.checkin.first), knowledge, notes)
+    for step_id, *answer_ids in checkin.answers:
         if step is None or step.id != step_id:
             return None
-        answer = _answer(step, answer_id)
-        if answer is None or answer.next is None:
+        chosen = [_answer(step, answer_id) for answer_id in answer_ids]
+        if any(answer is None for answer in chosen):
             return None
-        step = steps.get(answer.next)
+        if step.multi:
+            alarming = any(a is not None and (a.stop or a.alert) for a in chosen)
+            following = None if alarming else step.otherwise
+        else:
+            following = chosen[0].next if len(chosen) == 1 and chosen[0] is not None else None
+        if following is None:
+            return None
+        step = _asked(steps.get(following), knowledge, notes)
+    return step
+
+
+def _asked(
+    step: CheckinStep | None, knowledge: Knowledge, notes: Collection[str]
+) -> CheckinStep | None:
+    """Return `step`, or the step after it when the runner lacks the note it is asked for."""
+    while step is not None and step.health is not None and step.health not in notes:
+        step = knowledge.checkin_steps.get(step.otherwise or "")
     return step
 
 
@@ -152,8 +194,9 @@ def _given(checkin: Checkin, knowledge: Knowledge) -> list[CheckinAnswer]:
     steps = knowledge.checkin_steps
     given = [
         _answer(steps[step_id], answer_id)
-        for step_id, answer_id in checkin.answers
+        for step_id, *answer_ids in checkin.answers
         if step_id in steps
+        for answer_id in answer_ids
     ]
     return [answer for answer in given if answer is not None]
 
@@ -163,33 +206,84 @@ async def _shoe_choices(repos: Repositories, user_id: int) -> tuple[ShoeChoice, 
     return tuple(ShoeChoice(shoe.id, shoe.name, shoe.is_default) for shoe in shoes)
 
 
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """An open check-in of the runner's, with what it is waiting on."""
+
+    checkin: Checkin
+    waiting: CheckinStep
+    shown: CheckinQuestion
+    notes: list[str]
+    """The runner's health notes."""
+
+
+async def _runners(repos: Repositories, user_id: int, checkin_id: int) -> Checkin | Stale:
+    """Return the runner's check-in while it is open; or why a press on it can't apply."""
+    checkin = await repos.checkins.get(checkin_id)
+    if checkin is None or checkin.user_id != user_id:
+        return Stale(Closed.UNKNOWN)
+    return checkin if checkin.status == "open" else Stale(Closed.FINISHED)
+
+
+async def _open(
+    repos: Repositories, knowledge: Knowledge, default_zone: str, checkin: Checkin
+) -> _Open | Stale:
+    """Return the open check-in's waiting step as shown, or Stale when it has ended."""
+    zone = reminders.zone_of(await repos.schedules.settings(checkin.user_id), default_zone)
+    notes = await repos.health.for_user(checkin.user_id)
+    waiting = _waiting_step(checkin, knowledge, notes)
+    if waiting is None:
+        return Stale(Closed.FINISHED)
+    shoes = await _shoe_choices(repos, checkin.user_id) if waiting.shoes else ()
+    shown = question(checkin, knowledge, zone.key, notes, shoes)
+    return Stale(Closed.FINISHED) if shown is None else _Open(checkin, waiting, shown, notes)
+
+
 async def current(
     repos: Repositories, knowledge: Knowledge, default_zone: str, checkin_id: int
 ) -> CheckinQuestion | None:
     """Return the open question of a check-in (to send it again after a snooze)."""
     checkin = await repos.checkins.get(checkin_id)
-    if checkin is None:
+    if checkin is None or checkin.status != "open":
         return None
-    zone = reminders.zone_of(await repos.schedules.settings(checkin.user_id), default_zone)
-    waiting = _waiting_step(checkin, knowledge)
-    shoes = await _shoe_choices(repos, checkin.user_id) if waiting and waiting.shoes else ()
-    return question(checkin, knowledge, zone.key, shoes)
+    opened = await _open(repos, knowledge, default_zone, checkin)
+    return None if isinstance(opened, Stale) else opened.shown
 
 
-async def _load(
+async def _pressed(
     repos: Repositories,
     knowledge: Knowledge,
     default_zone: str,
     user_id: int,
     checkin_id: int,
-) -> tuple[Checkin, str] | Stale:
-    checkin = await repos.checkins.get(checkin_id)
-    if checkin is None or checkin.user_id != user_id:
+    step: int,
+) -> _Open | Stale:
+    """Return the runner's open check-in when a press is for the step it waits on."""
+    checkin = await _runners(repos, user_id, checkin_id)
+    if isinstance(checkin, Stale):
+        return checkin
+    opened = await _open(repos, knowledge, default_zone, checkin)
+    if isinstance(opened, _Open) and step != opened.shown.step:
+        return Stale(Closed.OUT_OF_DATE, opened.shown)
+    return opened
+
+
+async def pick(
+    repos: Repositories,
+    knowledge: Knowledge,
+    default_zone: str,
+    user_id: int,
+    checkin_id: int,
+    step: int,
+    picked: int,
+) -> CheckinQuestion | Stale:
+    """Show a `multi` step with the answers `picked` so far (nothing is stored yet)."""
+    opened = await _pressed(repos, knowledge, default_zone, user_id, checkin_id, step)
+    if isinstance(opened, Stale):
+        return opened
+    if not opened.waiting.multi or picked >= 1 << len(opened.waiting.answers):
         return Stale(Closed.UNKNOWN)
-    zone = reminders.zone_of(await repos.schedules.settings(user_id), default_zone)
-    if checkin.status != "open":
-        return Stale(Closed.FINISHED)
-    return checkin, zone.key
+    return replace(opened.shown, picked=picked)
 
 
 async def answer(
@@ -203,47 +297,75 @@ async def answer(
     now: datetime,
 ) -> CheckinQuestion | CheckinDone | Stale:
     """Record the answer to step number `step`; at the end, evaluate escalation."""
-    loaded = await _load(repos, knowledge, default_zone, user_id, checkin_id)
-    if isinstance(loaded, Stale):
-        return loaded
-    checkin, zone = loaded
-    waiting = _waiting_step(checkin, knowledge)
-    shoes = await _shoe_choices(repos, user_id) if waiting and waiting.shoes else ()
-    shown = question(checkin, knowledge, zone, shoes)
-    if waiting is None or shown is None:
-        return Stale(Closed.FINISHED)
-    if step != shown.step:
-        return Stale(Closed.OUT_OF_DATE, shown)
-    chosen = _answer(waiting, answer_id)
-    if chosen is None:
+    opened = await _pressed(repos, knowledge, default_zone, user_id, checkin_id, step)
+    if isinstance(opened, Stale):
+        return opened
+    chosen = _answer(opened.waiting, answer_id)
+    if chosen is None or opened.waiting.multi:
         return Stale(Closed.UNKNOWN)
-    if waiting.shoes:
-        return await _record_shoes(repos, knowledge, checkin, shown, chosen)
-    checkin.answers = [*checkin.answers, [waiting.id, chosen.id]]
-    following = knowledge.checkin_steps.get(chosen.next) if chosen.next else None
+    if opened.waiting.shoes:
+        return await _record_shoes(repos, knowledge, opened, chosen)
+    return await _record(repos, knowledge, opened, [chosen], chosen.next, now)
+
+
+async def answer_picked(
+    repos: Repositories,
+    knowledge: Knowledge,
+    default_zone: str,
+    user_id: int,
+    checkin_id: int,
+    step: int,
+    picked: int,
+    now: datetime,
+) -> CheckinQuestion | CheckinDone | Stale:
+    """Record "Done" on a `multi` step with the answers `picked` (bit i: answer i)."""
+    opened = await _pressed(repos, knowledge, default_zone, user_id, checkin_id, step)
+    if isinstance(opened, Stale):
+        return opened
+    answers = opened.waiting.answers
+    if not opened.waiting.multi or picked >= 1 << len(answers):
+        return Stale(Closed.UNKNOWN)
+    chosen = [a for index, a in enumerate(answers) if picked >> index & 1]
+    return await _record(repos, knowledge, opened, chosen, opened.waiting.otherwise, now)
+
+
+async def _record(
+    repos: Repositories,
+    knowledge: Knowledge,
+    opened: _Open,
+    chosen: Sequence[CheckinAnswer],
+    following_id: str | None,
+    now: datetime,
+) -> CheckinQuestion | CheckinDone | Stale:
+    """Store the answers to the waiting step and go on: a warning sign or `finish` ends it."""
+    checkin, shown = opened.checkin, opened.shown
+    checkin.answers = [*checkin.answers, [opened.waiting.id, *(a.id for a in chosen)]]
+    ending = [a for a in chosen if a.stop is not None or a.alert is not None]
+    notes = opened.notes
+    following = None
+    if not ending and following_id is not None:
+        following = _asked(knowledge.checkin_steps.get(following_id), knowledge, notes)
     if following is None:
         checkin.status = "answered"
-        return await _conclude(repos, knowledge, checkin, chosen, now)
+        return await _conclude(repos, knowledge, checkin, ending, now)
     if not following.shoes:
-        return question(checkin, knowledge, zone) or Stale(Closed.FINISHED)
-    shoes = await _shoe_choices(repos, user_id)
-    done = await _conclude(repos, knowledge, checkin, chosen, now)
+        asked = question(checkin, knowledge, shown.zone, notes)
+        return asked or Stale(Closed.FINISHED)
+    shoes = await _shoe_choices(repos, checkin.user_id)
+    done = await _conclude(repos, knowledge, checkin, ending, now)
     if not shoes:  # nothing to choose from: the shoe question is skipped
         checkin.status = "answered"
         fits_gear = done.fix is not None and bool(knowledge.fixes[done.fix].variants)
         return replace(done, invite_to_gear=fits_gear)
-    asked = question(checkin, knowledge, zone, shoes)
+    asked = question(checkin, knowledge, shown.zone, notes, shoes)
     return Stale(Closed.FINISHED) if asked is None else replace(asked, escalation=done.escalation)
 
 
 async def _record_shoes(
-    repos: Repositories,
-    knowledge: Knowledge,
-    checkin: Checkin,
-    shown: CheckinQuestion,
-    chosen: CheckinAnswer,
+    repos: Repositories, knowledge: Knowledge, opened: _Open, chosen: CheckinAnswer
 ) -> CheckinDone | Stale:
     """Store the shoes worn (or "not sure") and end with thanks and a tip fitted to them."""
+    checkin, shown = opened.checkin, opened.shown
     shoe_id = _shoe_id(chosen.id)
     worn = next((shoe for shoe in shown.shoes if shoe.id == shoe_id), None)
     if shoe_id is not None and worn is None:
@@ -270,47 +392,57 @@ async def _conclude(
     repos: Repositories,
     knowledge: Knowledge,
     checkin: Checkin,
-    last: CheckinAnswer,
+    ending: Sequence[CheckinAnswer],
     now: datetime,
 ) -> CheckinDone:
-    """Record what the answers about the runner's feet say, and whether to escalate."""
+    """Record what the answers about the runner's feet say, and which message they call for.
+
+    Warning signs are always answered with their emergency or urgent message. Otherwise the
+    see-a-doctor message goes out when it is more serious than the episode's alerts so far:
+    a sign (`escalate`) outranks numbness that keeps coming back, which "I've seen a doctor"
+    can quiet for a while.
+    """
     given = _given(checkin, knowledge)
     numb = all(a.numb for a in given)
+    stops = tuple(a.stop for a in ending if a.stop is not None)
     checkin.numb, checkin.answered_at = numb, now
-    checkin.red_flag = last.red_flag
+    checkin.red_flag = bool(stops)
     await repos.checkins.flush()
     settings = await repos.schedules.settings_for(checkin.user_id, now)
+    settings.updated_at = now
     if numb:
         last_numb = await repos.checkins.last_numb_before(checkin.user_id, checkin.id)
         if escalation.new_episode(last_numb, now, knowledge.escalation):
-            settings.escalated_at = None
-    if last.stop is not None or last.alert is not None:
-        # The runner was just told to get help now or today: no see-a-doctor nudge this episode.
-        settings.escalated_at = now
-        return CheckinDone(
-            numb=True,
-            stop=last.stop,
-            alert_tier=last.alert.tier if last.alert else None,
-            alert_reason=last.alert.reason if last.alert else None,
-        )
+            settings.alert_level = AlertLevel.NONE
+    level = AlertLevel(settings.alert_level)
+    if stops:
+        settings.alert_level = AlertLevel.EMERGENCY
+        action = min((knowledge.stops[s].action for s in stops), key=knowledge.actions.index)
+        return CheckinDone(numb=True, stops=stops, action=action)
+    alerts = [a.alert for a in ending if a.alert is not None]
+    if alerts:
+        tier = max((alert.tier for alert in alerts), key=lambda t: t.rank)
+        settings.alert_level = max(level, escalation.level_of(tier))
+        reasons = tuple(dict.fromkeys(a.reason for a in alerts if a.tier is tier))
+        return CheckinDone(numb=True, alert_tier=tier, alert_reasons=reasons)
     fired = None
-    if numb and settings.escalated_at is None:
-        persistent = any(a.persistent for a in given)
-        fired = escalation.rule_that_fires(
-            await _history(repos, knowledge, checkin, persistent, now), knowledge.escalation
-        )
-        if fired is not None:
-            settings.escalated_at = now
-    settings.updated_at = now
+    if numb:
+        sign = next((a.escalate for a in given if a.escalate is not None), None)
+        if sign is not None and level < AlertLevel.SIGN:
+            fired, settings.alert_level = sign, AlertLevel.SIGN
+        elif level < AlertLevel.RECURRING and not escalation.quieted(
+            settings.doctor_seen_at, now, knowledge.escalation
+        ):
+            fired = escalation.rule_that_fires(
+                await _history(repos, knowledge, checkin, now), knowledge.escalation
+            )
+            if fired is not None:
+                settings.alert_level = AlertLevel.RECURRING
     return CheckinDone(numb=numb, fix=_tip(given) if numb else None, escalation=fired)
 
 
 async def _history(
-    repos: Repositories,
-    knowledge: Knowledge,
-    checkin: Checkin,
-    persistent: bool,
-    now: datetime,
+    repos: Repositories, knowledge: Knowledge, checkin: Checkin, now: datetime
 ) -> escalation.History:
     rules = knowledge.escalation
     recent = await repos.checkins.recent_answered(
@@ -322,26 +454,28 @@ async def _history(
         days: await repos.checkins.numb_since(checkin.user_id, now - timedelta(days=days))
         for days in escalation.windows(rules)
     }
-    return escalation.History(
-        persistent=persistent,
-        recent_numb=[bool(c.numb) for c in recent],
-        numb_within=within,
-    )
+    return escalation.History(recent_numb=[bool(c.numb) for c in recent], numb_within=within)
+
+
+async def seen_doctor(
+    repos: Repositories, knowledge: Knowledge, user_id: int, checkin_id: int, now: datetime
+) -> DoctorSeen | Stale:
+    """Note that the runner has seen a doctor about the numbness a check-in reported."""
+    checkin = await repos.checkins.get(checkin_id)
+    if checkin is None or checkin.user_id != user_id:
+        return Stale(Closed.UNKNOWN)
+    settings = await repos.schedules.settings_for(user_id, now)
+    settings.doctor_seen_at = settings.updated_at = now
+    return DoctorSeen(knowledge.escalation.seen_doctor_days)
 
 
 async def snooze(
-    repos: Repositories,
-    knowledge: Knowledge,
-    default_zone: str,
-    user_id: int,
-    checkin_id: int,
-    now: datetime,
+    repos: Repositories, knowledge: Knowledge, user_id: int, checkin_id: int, now: datetime
 ) -> Stale:
     """Ask about this check-in again later (a one-off snooze reminder)."""
-    loaded = await _load(repos, knowledge, default_zone, user_id, checkin_id)
-    if isinstance(loaded, Stale):
-        return loaded
-    checkin, _ = loaded
+    checkin = await _runners(repos, user_id, checkin_id)
+    if isinstance(checkin, Stale):
+        return checkin
     plan = await repos.schedules.plan(checkin.plan_id) if checkin.plan_id else None
     if plan is None:
         return Stale(Closed.FINISHED)
@@ -359,19 +493,11 @@ async def snooze(
     return Stale(Closed.SNOOZED)
 
 
-async def no_run(
-    repos: Repositories,
-    knowledge: Knowledge,
-    default_zone: str,
-    user_id: int,
-    checkin_id: int,
-    now: datetime,
-) -> Stale:
+async def no_run(repos: Repositories, user_id: int, checkin_id: int, now: datetime) -> Stale:
     """Record that the runner didn't run; the check-in ends without counting."""
-    loaded = await _load(repos, knowledge, default_zone, user_id, checkin_id)
-    if isinstance(loaded, Stale):
-        return loaded
-    checkin, _ = loaded
+    checkin = await _runners(repos, user_id, checkin_id)
+    if isinstance(checkin, Stale):
+        return checkin
     if checkin.numb is not None:  # an old copy: the runner already said how their feet were
         return Stale(Closed.FINISHED)
     checkin.status, checkin.answered_at = "no_run", now

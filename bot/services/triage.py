@@ -89,7 +89,10 @@ async def answer(
     answer_id: str,
     now: datetime,
 ) -> TriageView | Stale:
-    """Record an answer to question number `step`; finish with a symptom report at the end."""
+    """Record an answer to question number `step`; finish with a symptom report at the end.
+
+    A finished triage also keeps what its answers said about the runner's health notes.
+    """
     loaded = await _open_session(repos, engine, user_id, session_id, step, now)
     if not isinstance(loaded, _Loaded):
         return loaded
@@ -108,6 +111,8 @@ async def answer(
     answers = _stored(path)
     await repos.triage.save(triage.id, answers, "finished" if finished else "open", now)
     if isinstance(view, Result):
+        if view.health:
+            await repos.health.update(user_id, view.health, now)
         repos.reports.add(
             SymptomReport(
                 user_id=user_id,

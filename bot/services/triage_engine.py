@@ -2,8 +2,9 @@
 
 A walk's whole state is its path, the list of `(node id, answer id)` steps taken from the
 root; replaying the path yields the next question or the result. Red flags stop the walk at
-once; otherwise the result's tier is the most urgent floor any answer raised, and its causes
-are the heaviest ones the answers suggested.
+once; otherwise the result's tier is the most urgent floor that any answer, or any rule about
+a combination of answers, raised, and its causes are the heaviest ones the answers suggested,
+less those the answers contradict (a cause's `hide_when`).
 
 The runner's default shoe, when given, is fitted in last: it may add a little weight to causes
 the answers already suggest, and picks each fix's wording for that shoe. It is never read
@@ -57,6 +58,8 @@ class Result:
     """The fixes of each cause, in the causes' order: fix ids, or variants fitted to the shoe."""
     gear_matters: bool
     """True when a cause shown is one the runner's shoes, lacing or socks bear on."""
+    health: tuple[tuple[str, bool], ...] = ()
+    """The runner's health notes that the answers set (True) or cleared (False)."""
 
 
 class TriageEngine:
@@ -85,7 +88,8 @@ class TriageEngine:
             if answer.stop is not None or answer.next == RESULT:
                 if not is_last:
                     raise InvalidPathError(f"the walk ended at step {index} but the path goes on")
-                return self._result(answers, gear or {})
+                given = frozenset(f"{node}.{answer_id}" for node, answer_id in path)
+                return self._result(answers, given, gear or {})
             assert answer.next is not None  # the schema guarantees next or stop
             node_id = answer.next
         return self._question(node_id, len(path))
@@ -116,25 +120,21 @@ class TriageEngine:
                 return answer
         raise InvalidPathError(f"{node_id} has no answer {answer_id}")
 
-    def _result(self, answers: Sequence[Answer], gear: GearSettings) -> Result:
+    def _result(
+        self, answers: Sequence[Answer], given: frozenset[str], gear: GearSettings
+    ) -> Result:
         last = answers[-1]
+        health = tuple({n: v for a in answers for n, v in a.health.items()}.items())
         if last.stop is not None:
             # A stop is decided by the answer alone: gear plays no part in it.
             stop = self._knowledge.stops[last.stop]
             fixes = self._fixes(stop.causes, {})
-            return Result(stop.tier, stop.id, stop.causes, (), last.red_flag, fixes, False)
-        tier = Tier.SELF_CARE
-        for answer in answers:
-            if answer.at_least is not None and answer.at_least.tier.rank > tier.rank:
-                tier = answer.at_least.tier
-        reasons = tuple(
-            dict.fromkeys(
-                a.at_least.reason
-                for a in answers
-                if a.at_least is not None and a.at_least.tier is tier
-            )
-        )
-        causes = self._likely_causes(answers, gear)
+            return Result(stop.tier, stop.id, stop.causes, (), last.red_flag, fixes, False, health)
+        floors = [a.at_least for a in answers if a.at_least is not None]
+        floors += [r.at_least for r in self._knowledge.tree.rules if r.when.holds(given)]
+        tier = max((floor.tier for floor in floors), key=lambda t: t.rank, default=Tier.SELF_CARE)
+        reasons = tuple(dict.fromkeys(floor.reason for floor in floors if floor.tier is tier))
+        causes = self._likely_causes(answers, given, gear)
         return Result(
             tier,
             None,
@@ -143,21 +143,35 @@ class TriageEngine:
             red_flag=False,
             fixes=self._fixes(causes, gear),
             gear_matters=not self._knowledge.gear_causes.isdisjoint(causes),
+            health=health,
         )
 
-    def _likely_causes(self, answers: Sequence[Answer], gear: GearSettings) -> tuple[str, ...]:
+    def _likely_causes(
+        self, answers: Sequence[Answer], given: frozenset[str], gear: GearSettings
+    ) -> tuple[str, ...]:
+        causes = self._knowledge.causes
+        hidden = {
+            cause.id
+            for cause in causes.values()
+            if any(condition.holds(given) for condition in cause.hide_when)
+        }
+        tree = self._knowledge.tree
         weights: Counter[str] = Counter()
         for answer in answers:
             weights.update(answer.suggests)
-        causes = self._knowledge.causes
+        if not weights:
+            return tuple(c for c in tree.fallback_causes if c not in hidden)[: tree.max_causes]
+        weights = Counter({c: w for c, w in weights.items() if w >= tree.min_weight})
         for cause_id in list(weights):  # only causes the answers suggest: gear adds none
             for nudge in causes[cause_id].gear_weights:
                 if nudge.matches(gear):
                     weights[cause_id] += nudge.add
         rank = self._knowledge.cause_rank
-        ranked = sorted(weights, key=lambda cause: (-weights[cause], rank[cause]))
-        tree = self._knowledge.tree
-        return tuple(ranked[: tree.max_causes]) or tree.fallback_causes[: tree.max_causes]
+        ranked = sorted(
+            (c for c in weights if c not in hidden),
+            key=lambda cause: (-weights[cause], rank[cause]),
+        )
+        return tuple(ranked[: tree.max_causes])
 
     def _fixes(self, causes: Sequence[str], gear: GearSettings) -> tuple[tuple[str, ...], ...]:
         knowledge = self._knowledge

@@ -13,7 +13,11 @@ malformed data decode to None and get a polite answer, never an error):
     r1:pause | r1:pause:w | r1:pause:u | r1:resume   pause for days / until resumed; resume
     r1:skip:<plan>:<run start, epoch minutes>        the tip's "Skip this run"
     c1:<checkin>:<step>:<answer>    answer step number <step> of a post-run check-in
+    c1:<checkin>:<step>:pick:<bits> show a multi step with these answers picked (bit i:
+                                    answer i); nothing is stored
+    c1:<checkin>:<step>:done:<bits> "Done" on a multi step with these answers picked
     c1:<checkin>:snooze | c1:<checkin>:norun         "remind me later", "I didn't run"
+    c1:<checkin>:seen               "I've seen a doctor about this" (under its message)
     g1:l                            /gear: the runner's shoes
     g1:n                            add a shoe (the bot then waits for its typed name)
     g1:c                            stop waiting for a typed name
@@ -45,6 +49,9 @@ PAUSE_OPEN = "r1:pause:u"
 RESUME = "r1:resume"
 SNOOZE = "snooze"
 NO_RUN = "norun"
+SEEN_DOCTOR = "seen"
+PICK = "pick"
+DONE = "done"
 START_TRIAGE = "t1:new"
 BACK = "-back"
 CANCEL = "-cancel"
@@ -60,7 +67,8 @@ _PLAN = re.compile(
 _ZONE = re.compile(r"^r1:tz(a?):([A-Za-z][A-Za-z0-9_+-]{0,31}(?:/[A-Za-z0-9_+-]{1,31}){0,2})$")
 _SKIP = re.compile(r"^r1:skip:(\d{1,15}):(\d{1,10})$")
 _CHECKIN = re.compile(r"^c1:(\d{1,15}):(\d{1,2}):([a-z][a-z0-9_]{0,23})$")
-_CHECKIN_COMMAND = re.compile(r"^c1:(\d{1,15}):(snooze|norun)$")
+_CHECKIN_PICKED = re.compile(r"^c1:(\d{1,15}):(\d{1,2}):(pick|done):(\d{1,5})$")
+_CHECKIN_COMMAND = re.compile(r"^c1:(\d{1,15}):(snooze|norun|seen)$")
 _SIMPLE_RUNS = {RUNS_LIST, RUNS_ADD, TIMEZONE, PAUSE, PAUSE_DAYS, PAUSE_OPEN, RESUME}
 _GEAR = re.compile(
     r"^g1:(?:(?P<bare>[lnc])"
@@ -136,11 +144,14 @@ class SettingPress:
 
 @dataclass(frozen=True, slots=True)
 class CheckinPress:
-    """A press on a check-in button: an answer to step `step`, or snooze / no run."""
+    """A press on a check-in button: an answer to step `step`, a pick, or a command."""
 
     checkin_id: int
     step: int | None
     action: str
+    """An answer id, `pick` or `done` (with `picked`), or snooze / norun / seen."""
+    picked: int = 0
+    """For `pick` and `done`: the answers picked on a multi step, bit i for answer i."""
 
 
 def triage(session_id: int, step: int, action: str) -> str:
@@ -216,10 +227,15 @@ def skip(plan_id: int, run_at: datetime) -> str:
 
 
 def checkin(checkin_id: int, step: int, answer: str) -> str:
-    """Encode a check-in answer, or `snooze` / `norun` (with any step)."""
-    if answer in (SNOOZE, NO_RUN):
+    """Encode a check-in answer, or `snooze` / `norun` / `seen` (with any step)."""
+    if answer in (SNOOZE, NO_RUN, SEEN_DOCTOR):
         return _checked(f"c1:{checkin_id}:{answer}")
     return _checked(f"c1:{checkin_id}:{step}:{answer}")
+
+
+def checkin_picked(checkin_id: int, step: int, action: str, picked: int) -> str:
+    """Encode `pick` (show these picked) or `done` on a multi step of a check-in."""
+    return _checked(f"c1:{checkin_id}:{step}:{action}:{picked}")
 
 
 def decode_runs(data: str | None) -> RunsPress | None:
@@ -261,6 +277,8 @@ def decode_checkin(data: str | None) -> CheckinPress | None:
     data = data or ""
     if match := _CHECKIN.fullmatch(data):
         return CheckinPress(int(match[1]), int(match[2]), match[3])
+    if match := _CHECKIN_PICKED.fullmatch(data):
+        return CheckinPress(int(match[1]), int(match[2]), match[3], int(match[4]))
     if match := _CHECKIN_COMMAND.fullmatch(data):
         return CheckinPress(int(match[1]), None, match[2])
     return None

@@ -23,6 +23,7 @@ from bot.services.schedules import PAUSED_UNTIL_RESUMED, PlanView, RunsView, Scr
 from bot.services.scheduling import clock_text
 from bot.ui import callback_data
 from bot.ui.screens import Screen as Message
+from bot.ui.screens import emergency_text
 
 Rows = list[list[InlineKeyboardButton]]
 
@@ -350,7 +351,11 @@ def tip_message(t: Texts, outgoing: Outgoing) -> Message:
 
 
 def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
-    """Return a check-in step; the first one also offers "remind me later" and "didn't run"."""
+    """Return a check-in step; the first one also offers "remind me later" and "didn't run".
+
+    A multi step shows its picks ticked, each button toggling one, and "Done" (or "None of
+    these" while nothing is picked).
+    """
     start = clock_text(question.run_at, ZoneInfo(question.zone))
     text = (
         f"{t('checkin_flow.heading', time=start)}\n\n{t(keys.checkin_question(question.step_id))}"
@@ -366,13 +371,16 @@ def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
         for shoe in question.shoes
     ]
     answers = [
-        _button(
-            t(keys.checkin_answer(question.step_id, answer_id)),
-            callback_data.checkin(question.checkin_id, question.step, answer_id),
-        )
-        for answer_id in question.answer_ids
+        _answer_button(t, question, index, answer_id)
+        for index, answer_id in enumerate(question.answer_ids)
     ]
     rows = _rows(shoes, 1) + _rows(answers, question.columns)
+    if question.multi:
+        done = "checkin_flow.signs_done" if question.picked else "checkin_flow.signs_none"
+        data = callback_data.checkin_picked(
+            question.checkin_id, question.step, callback_data.DONE, question.picked
+        )
+        rows.append([_button(t(done), data)])
     if question.step == 0:
         rows.append(
             [
@@ -389,21 +397,31 @@ def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
     return Message(text, InlineKeyboardMarkup(rows))
 
 
+def _answer_button(
+    t: Texts, question: CheckinQuestion, index: int, answer_id: str
+) -> InlineKeyboardButton:
+    label = t(keys.checkin_answer(question.step_id, answer_id))
+    if not question.multi:
+        return _button(label, callback_data.checkin(question.checkin_id, question.step, answer_id))
+    bit = 1 << index
+    if question.picked & bit:
+        label = t.markup("checkin_flow.picked", label=label)
+    picked = question.picked ^ bit
+    data = callback_data.checkin_picked(
+        question.checkin_id, question.step, callback_data.PICK, picked
+    )
+    return _button(label, data)
+
+
 def checkin_done(t: Texts, done: CheckinDone) -> Message:
     """Return how a check-in ended: thanks and a fix, or the emergency or urgent message."""
-    if done.stop is not None:
-        tier = Tier.EMERGENCY
-        parts = [
-            t(keys.tier_heading(tier)),
-            t(keys.tier_instruction(tier)),
-            t(keys.outcome(done.stop)),
-        ]
-        return Message("\n\n".join(parts))
+    if done.stops and done.action is not None:
+        return Message(emergency_text(t, done.action, done.stops))
     if done.alert_tier is not None:
         parts = [
             t(keys.tier_heading(done.alert_tier)),
             t(keys.tier_instruction(done.alert_tier)),
-            t(keys.reason(done.alert_reason or "")),
+            "\n".join(f"• {t(keys.reason(reason))}" for reason in done.alert_reasons),
             t("checkin_flow.triage_hint"),
         ]
         return Message("\n\n".join(parts))
@@ -419,12 +437,16 @@ def checkin_done(t: Texts, done: CheckinDone) -> Message:
     return Message("\n\n".join(parts))
 
 
-def escalation_message(t: Texts, rule: str) -> Message:
-    """Return the see-a-doctor message for an escalation rule."""
+def escalation_message(t: Texts, escalation: str, checkin_id: int) -> Message:
+    """Return the see-a-doctor message, with "I've seen a doctor about this"."""
     parts = [
         t(keys.tier_heading(Tier.SEE_DOCTOR)),
-        t(keys.escalation(rule)),
+        t(keys.escalation(escalation)),
         t("checkin_flow.triage_hint"),
         f"<i>{t('disclaimer.not_diagnosis')}</i>",
     ]
-    return Message("\n\n".join(parts))
+    seen = _button(
+        t("checkin_flow.seen_doctor"),
+        callback_data.checkin(checkin_id, 0, callback_data.SEEN_DOCTOR),
+    )
+    return Message("\n\n".join(parts), InlineKeyboardMarkup([[seen]]))

@@ -12,6 +12,7 @@ from bot.content import keys
 from bot.content.catalog import Catalog, Texts
 from bot.content.keys import COMMANDS
 from bot.content.loader import Knowledge
+from bot.content.models import Tier
 from bot.services.triage import TriageView
 from bot.services.triage_engine import Question, Result
 from bot.ui import callback_data
@@ -45,6 +46,13 @@ def help_screen(t: Texts) -> Screen:
     return Screen(
         t.markup("help.text", commands=lines, not_emergency=t("disclaimer.not_emergency"))
     )
+
+
+def privacy_screen(t: Texts, notes: Sequence[str]) -> Screen:
+    """Return /privacy: what is stored and why, with the runner's own health notes."""
+    names = ", ".join(t(keys.health_note(note)) for note in notes)
+    your_notes = t("privacy.your_notes", notes=names) if notes else t("privacy.no_notes")
+    return Screen(t.markup("privacy.text", your_notes=your_notes))
 
 
 def settings_screen(
@@ -113,11 +121,16 @@ def triage_screen(t: Texts, knowledge: Knowledge, triage: TriageView) -> Screen:
     if isinstance(triage.view, Result):
         text = result_text(t, knowledge, triage.view, triage.shoe_name, triage.invite_to_gear)
         return Screen(text)
-    return _question_screen(t, triage.session_id, triage.view, triage.restarted)
+    first = triage.view.node_id == knowledge.tree.root
+    return _question_screen(t, triage.session_id, triage.view, triage.restarted, first)
 
 
-def _question_screen(t: Texts, session_id: int, question: Question, restarted: bool) -> Screen:
+def _question_screen(
+    t: Texts, session_id: int, question: Question, restarted: bool, first: bool
+) -> Screen:
     parts = [t("triage_flow.restarted")] if restarted else []
+    if first:  # the safety screen: not-for-emergencies comes before any question
+        parts.append(t("disclaimer.not_emergency"))
     parts.append(t("triage_flow.progress", number=question.step + 1))
     parts.append(t(keys.question(question.node_id)))
     answers = [
@@ -154,28 +167,40 @@ def result_text(
 ) -> str:
     """Return a finished triage: tier, instruction, why, likely causes and fixes, disclaimer.
 
-    `shoe_name` is the default shoe the fixes were fitted to; `invite_to_gear` adds a line
-    pointing to /gear for a runner who has no shoe yet.
+    What to do comes first, and an emergency or urgent result says nothing after it that
+    could read as a softer instruction: an emergency is its action and what the signs could
+    mean; an urgent result names the likely causes without fixes. `shoe_name` is the
+    default shoe the fixes were fitted to; `invite_to_gear` adds a line pointing to /gear for
+    a runner who has no shoe yet.
     """
-    # What to do comes first: for an emergency that line must be the first one read.
-    parts = [t(keys.tier_heading(result.tier)), t(keys.tier_instruction(result.tier))]
     if result.stop is not None:
-        parts.append(t(keys.outcome(result.stop)))
+        return emergency_text(t, knowledge.stops[result.stop].action, (result.stop,))
+    urgent = result.tier.rank >= Tier.URGENT.rank
+    parts = [t(keys.tier_heading(result.tier)), t(keys.tier_instruction(result.tier))]
     if result.reasons:
         reasons = "\n".join(f"• {t(keys.reason(reason))}" for reason in result.reasons)
         parts.append(f"<b>{t('triage_flow.reasons_heading')}</b>\n{reasons}")
     if result.causes:
         causes = "\n\n".join(
-            _cause(t, knowledge, number, cause_id, fixes, shoe_name)
+            _cause(t, knowledge, number, cause_id, () if urgent else fixes, shoe_name)
             for number, (cause_id, fixes) in enumerate(
                 zip(result.causes, result.fixes, strict=True), start=1
             )
         )
         parts.append(f"<b>{t('triage_flow.causes_heading')}</b>\n\n{causes}")
     parts.append(f"<i>{t('disclaimer.not_diagnosis')}</i>")
+    if urgent:
+        return "\n\n".join(parts)
     if invite_to_gear:
         parts.append(t("triage_flow.gear_invite"))
     parts.append(t("triage_flow.again"))
+    return "\n\n".join(parts)
+
+
+def emergency_text(t: Texts, action: str, stops: Sequence[str]) -> str:
+    """Return the emergency message: its one instruction first, then what the signs mean."""
+    parts = [t(keys.tier_heading(Tier.EMERGENCY)), t(keys.action(action))]
+    parts += [t(keys.outcome(stop)) for stop in stops]
     return "\n\n".join(parts)
 
 
@@ -197,7 +222,7 @@ def _cause(
         name=t(keys.cause_name(cause_id)),
         why=t(keys.cause_why(cause_id)),
         fixes=fixes,
-    )
+    ).rstrip()
 
 
 def _fix(t: Texts, knowledge: Knowledge, fix_id: str, shoe_name: str | None) -> str:

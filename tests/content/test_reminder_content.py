@@ -22,15 +22,28 @@ def _checkin_answer(flow: dict[str, Any], step_id: str, answer_id: str) -> dict[
     return next(a for a in _step(flow, step_id)["answers"] if a["id"] == answer_id)
 
 
-def test_checkin_red_flags_reuse_the_triage_outcomes(knowledge: Knowledge) -> None:
+def test_the_checkin_asks_every_warning_sign_of_the_triage(knowledge: Knowledge) -> None:
+    """The check-in's signs are the first screen's, plus the same-day signs, several at once."""
+    signs = knowledge.checkin_steps["signs"]
+    assert signs.multi
+    stops = {a.stop for a in signs.answers if a.red_flag}
+    first_screen = {a.stop for a in knowledge.nodes[knowledge.tree.root].answers if a.red_flag}
+    assert stops == first_screen
+    assert all(knowledge.stops[stop].tier is Tier.EMERGENCY for stop in stops if stop)
+    alerts = {a.alert.reason for a in signs.answers if a.alert is not None}
+    same_day = {a.at_least.reason for a in knowledge.nodes["q_urgent"].answers if a.at_least}
+    assert {"leg_injury", "infection", "clot"} <= alerts & same_day
     where = knowledge.checkin_steps["where"]
-    saddle = next(a for a in where.answers if a.id == "saddle")
-    assert saddle.red_flag
-    assert saddle.stop is not None
-    assert knowledge.stops[saddle.stop].tier is Tier.EMERGENCY
-    leg = next(a for a in where.answers if a.id == "leg")
-    assert leg.alert is not None
-    assert leg.alert.tier is Tier.URGENT
+    assert {a.id for a in where.answers} == {"toes", "ball", "top", "sole", "whole", "leg"}
+    assert next(a for a in where.answers if a.id == "leg").escalate == "up_leg"
+
+
+def test_checkin_durations_follow_the_one_threshold(knowledge: Knowledge) -> None:
+    after = {a.id: a for a in knowledge.checkin_steps["after"].answers}
+    limit = knowledge.tree.clear_minutes
+    assert [after["minutes"].clears_within, after["half_hour"].clears_within] == [5, limit]
+    assert after["lasting"].still_numb
+    assert after["lasting"].escalate == "persistent"
 
 
 def test_every_reminder_text_is_in_the_catalogue(knowledge: Knowledge) -> None:
@@ -59,16 +72,52 @@ def test_rejects_an_absurd_start_time(tmp_path: Path) -> None:
 def test_rejects_a_checkin_red_flag_that_does_not_stop_at_an_emergency(tmp_path: Path) -> None:
     directory = _copy(tmp_path)
     _edit(
-        directory / "outcomes.yaml", lambda o: o["stops"].append({"id": "meh", "tier": "urgent"})
+        directory / "outcomes.yaml",
+        lambda o: o["stops"].append({"id": "meh", "tier": "urgent", "action": "go_now"}),
     )
     _edit(
         directory / "checkin.yaml",
-        lambda f: _checkin_answer(f, "where", "saddle").update(stop="meh"),
+        lambda f: _checkin_answer(f, "signs", "stroke").update(stop="meh"),
     )
     problems = _problems(directory)
     assert (
-        "checkin.yaml: step where answer saddle: a red flag must stop at an emergency outcome"
+        "checkin.yaml: step signs answer stroke: a red flag must stop at an emergency outcome"
         in problems
+    )
+    assert "outcomes.yaml: outcome meh: a stop is an emergency" in problems
+
+
+def test_a_multi_step_lists_only_warning_signs(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "checkin.yaml",
+        lambda f: _step(f, "signs")["answers"].__setitem__(0, {"id": "fine", "next": "shoe"}),
+    )
+    assert (
+        "checkin.yaml: step signs answer fine: a multi step's answers are warning signs: stop "
+        "or alert"
+    ) in _problems(directory)
+
+
+def test_a_health_step_needs_a_known_note_and_a_way_on(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory / "checkin.yaml", lambda f: _step(f, "wound").update(health="gout"))
+    assert "checkin.yaml: step wound: health gout is not in triage.yaml health_notes" in (
+        _problems(directory)
+    )
+    _edit(directory / "checkin.yaml", lambda f: _step(f, "wound").pop("otherwise"))
+    assert any("`otherwise` belongs to, and is needed by" in p for p in _problems(directory))
+
+
+def test_a_duration_over_the_threshold_must_escalate(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "checkin.yaml",
+        lambda f: _checkin_answer(f, "after", "half_hour").update(clears_within=45),
+    )
+    problems = _problems(directory)
+    assert "checkin.yaml: step after answer half_hour: longer than 30 minutes must escalate" in (
+        problems
     )
 
 
@@ -116,12 +165,9 @@ def test_the_shoe_question_comes_last_for_numb_and_clear_runs(knowledge: Knowled
     leading = {
         (step.id, a.id) for step in steps.values() for a in step.answers if a.next == shoe.id
     }
-    assert leading == {
-        ("numb", "no"),
-        ("after", "minutes"),
-        ("after", "hour"),
-        ("after", "lasting"),
-    }
+    assert leading == {("numb", "no"), ("wound", "no")}
+    assert steps["wound"].otherwise == shoe.id, "a runner without the note goes on to shoes"
+    assert steps["signs"].otherwise == "wound"
 
 
 def test_the_shoe_question_only_records_the_shoes(tmp_path: Path) -> None:
@@ -137,7 +183,7 @@ def test_the_shoe_question_only_records_the_shoes(tmp_path: Path) -> None:
     for answer in ("other", "tipped"):
         assert (
             f"checkin.yaml: step shoe answer {answer}: the shoe question only records the shoes; "
-            "its answers must finish, with no numb: false, tip or persistent"
+            "its answers must finish, with no numb: false, tip or escalate"
         ) in problems
     assert "checkin.yaml: step where answer s12: ids like s1, s2 are the shoe buttons' ids" in (
         problems

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.base import Base
 from bot.db.models import (
     Checkin,
+    HealthNote,
     PendingInput,
     Reminder,
     RunnerSettings,
@@ -28,6 +29,7 @@ PER_RUNNER = (
     User,
     TriageSession,
     SymptomReport,
+    HealthNote,
     Shoe,
     PendingInput,
     RunnerSettings,
@@ -97,6 +99,7 @@ async def _everything(repos: Repositories, user_id: int) -> None:
             )
         )
     await repos.pending.wait_for(user_id, "rename_shoe", shoe.id, NOW, NOW + timedelta(hours=1))
+    await repos.health.update(user_id, [("diabetes", True), ("nerve", True)], NOW)
     await repos.checkins.flush()
 
 

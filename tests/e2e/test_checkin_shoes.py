@@ -67,7 +67,7 @@ async def test_a_runner_with_two_shoes_says_which_and_gets_the_tip_for_them(
 ) -> None:
     await checkin_sent(runner, app, clock)
     message = runner.last.message_id
-    for label in ("Yes", "Toes", "Gone within minutes"):
+    for label in ("Yes", "Toes", "Within 5 minutes", "None of these"):
         await runner.press(label)
     assert SHOE_QUESTION in runner.last.text
     assert runner.labels == ["⭐ Pegasus 40", "Trail shoes", "Not sure"], "the default first"
@@ -84,7 +84,7 @@ async def test_a_runner_with_two_shoes_says_which_and_gets_the_tip_for_them(
     assert checkin["status"] == "answered"
     assert checkin["shoe_id"] == two_shoes["Pegasus 40"]
     assert checkin["answers"][-1] == ["shoe", f"s{two_shoes['Pegasus 40']}"]
-    await runner.press_data(f"c1:{checkin['id']}:3:unsure", message, forge=True)
+    await runner.press_data(f"c1:{checkin['id']}:4:unsure", message, forge=True)
     assert runner.toasts()[-1] == t("checkin_flow.closed")
 
 
@@ -92,7 +92,7 @@ async def test_shoes_without_a_fitted_tip_get_the_general_one(
     runner: Runner, app: BotApplication, clock: FakeClock, two_shoes: dict[str, int], t: Texts
 ) -> None:
     await checkin_sent(runner, app, clock)
-    for label in ("Yes", "Toes", "Gone within an hour", "Trail shoes"):
+    for label in ("Yes", "Toes", "Within 30 minutes", "None of these", "Trail shoes"):
         await runner.press(label)
     assert visible(t(keys.fix("fix_roomy_shoes"))) in runner.last.text
     assert "Trail shoes" not in runner.last.text
@@ -128,7 +128,7 @@ async def test_a_runner_without_shoes_never_sees_the_step(
     runner: Runner, app: BotApplication, clock: FakeClock, t: Texts
 ) -> None:
     await checkin_sent(runner, app, clock)
-    for label in ("Yes", "Toes", "Gone within minutes"):
+    for label in ("Yes", "Toes", "Within 5 minutes", "None of these"):
         await runner.press(label)
     assert SHOE_QUESTION not in runner.last.text
     assert "Thanks, noted." in runner.last.text
@@ -136,7 +136,12 @@ async def test_a_runner_without_shoes_never_sees_the_step(
     assert visible(t("checkin_flow.gear_invite")) in runner.last.text
     checkin = await the_checkin(app)
     assert checkin["status"] == "answered"
-    assert checkin["answers"] == [["numb", "yes"], ["where", "toes"], ["after", "minutes"]]
+    assert checkin["answers"] == [
+        ["numb", "yes"],
+        ["where", "toes"],
+        ["after", "minutes"],
+        ["signs"],
+    ]
     assert SHOE_QUESTION not in "".join(m.text for m in runner.api.bot_messages(runner.user_id))
 
 
@@ -144,7 +149,7 @@ async def test_a_shoe_deleted_between_the_question_and_the_press(
     runner: Runner, app: BotApplication, clock: FakeClock, two_shoes: dict[str, int], t: Texts
 ) -> None:
     await checkin_sent(runner, app, clock)
-    for label in ("Yes", "Toes", "Gone within minutes"):
+    for label in ("Yes", "Toes", "Within 5 minutes", "None of these"):
         await runner.press(label)
     checkin_message = runner.keyboard_message
     trail = dict(runner.api.buttons(checkin_message))["Trail shoes"]
@@ -165,7 +170,7 @@ async def test_a_shoe_deleted_between_the_question_and_the_press(
     await runner.press("⭐ Pegasus 40")
     await runner.press(t("gear_flow.button_delete"))
     await runner.press(t("gear_flow.button_delete_yes"))
-    pegasus = f"c1:{(await the_checkin(app))['id']}:3:s{two_shoes['Pegasus 40']}"
+    pegasus = f"c1:{(await the_checkin(app))['id']}:4:s{two_shoes['Pegasus 40']}"
     await runner.press_data(pegasus, checkin_message.message_id, forge=True)
     assert runner.toasts()[-1] == t("checkin_flow.shoe_gone")
     assert [label for label, _ in runner.api.buttons(checkin_message)] == ["Not sure"]
@@ -226,13 +231,16 @@ async def test_numbness_hours_later_escalates_before_the_shoe_question_is_answer
     runner: Runner, app: BotApplication, clock: FakeClock, two_shoes: dict[str, int], t: Texts
 ) -> None:
     await checkin_sent(runner, app, clock)
-    for label in ("Yes", "Sole or heel", "Still numb hours later"):
-        await runner.press(label)
-    assert SHOE_QUESTION in runner.keyboard_message.text
-    assert "still numb hours after your run" in runner.last.text, "sent at once, not held back"
+    checkin_message = runner.last
+    for label in ("Yes", "Sole or heel", "Still numb now", "None of these"):
+        await runner.press(label, checkin_message)
+    assert (
+        SHOE_QUESTION in runner.api.chat(runner.user_id).history[checkin_message.message_id].text
+    )
+    assert t("escalation.persistent") in runner.last.text, "sent at once, not held back"
     checkin = await the_checkin(app)
     assert (checkin["status"], checkin["numb"]) == ("open", True)
-    await runner.press("⭐ Pegasus 40")
+    await runner.press("⭐ Pegasus 40", checkin_message)
     escalations = [
         m for m in runner.api.bot_messages(runner.user_id) if "Book a check-up" in m.text
     ]

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import BotApplication
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.content import keys
-from bot.content.loader import Knowledge
-from bot.db.models import Checkin, Reminder, RunnerSettings, User
+from bot.content.loader import Knowledge, load_knowledge
+from bot.db.models import AlertLevel, Checkin, Reminder, RunnerSettings, User
 from bot.localapi import LocalBotApi
 from bot.scheduler.dispatcher import JOB_NAME
 from bot.services.reminders import Delivery
@@ -29,6 +29,14 @@ WED_TIP = datetime(2026, 11, 25, 5, 30, tzinfo=UTC)
 WED_CHECKIN = datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
 FRI_TIP = datetime(2026, 11, 27, 5, 30, tzinfo=UTC)
 FRI_CHECKIN = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
+
+
+EN = load_knowledge(PROJECT_ROOT / "knowledge").catalog.texts("en")
+
+
+def t_en(key: str) -> str:
+    """Return an English text as the runner sees it."""
+    return visible(EN(key))
 
 
 def visible(markup: str) -> str:
@@ -101,7 +109,7 @@ async def test_checkin_arrives_and_answers_are_stored(
     assert await tick(app) == 1, "the check-in; the tip's run has started, so no late tip"
     assert "How was your run at 07:00?" in planned.last.text
     message = planned.last.message_id
-    await answer_checkin(planned, "Yes", "Toes", "Gone within minutes")
+    await answer_checkin(planned, "Yes", "Toes", "Within 5 minutes", "None of these")
     done = planned.last
     assert done.message_id == message, "edited in place"
     assert "Thanks, noted." in done.text
@@ -110,7 +118,12 @@ async def test_checkin_arrives_and_answers_are_stored(
     [checkin] = await rows(app, Checkin)
     assert checkin["status"] == "answered"
     assert checkin["numb"] is True
-    assert checkin["answers"] == [["numb", "yes"], ["where", "toes"], ["after", "minutes"]]
+    assert checkin["answers"] == [
+        ["numb", "yes"],
+        ["where", "toes"],
+        ["after", "minutes"],
+        ["signs"],
+    ]
     assert checkin["run_at"] == datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
     assert (await reminder(app, "checkin"))["due_at"] == FRI_CHECKIN
     await planned.press_data(f"c1:{checkin['id']}:0:no", message, forge=True)
@@ -134,22 +147,42 @@ async def test_red_flags_in_a_checkin_lead_to_the_triage_messages(
     t = knowledge.catalog.texts("en")
     clock.current = WED_CHECKIN
     await tick(app)
-    await answer_checkin(planned, "Yes", "Saddle area or weak legs")
-    assert visible(t("tier.emergency.heading")) in planned.last.text
-    assert visible(t("outcome.cauda_equina")) in planned.last.text
+    message = planned.last.message_id
+    await answer_checkin(planned, "Yes", "Toes", "Within 5 minutes")
+    assert planned.labels[-1] == t("checkin_flow.signs_none")
+    await planned.press("Saddle, bladder or both legs")
+    await planned.press("Foot suddenly cold or pale")
+    await planned.press("Face, arm, speech or vision")
+    await planned.press("✅ Face, arm, speech or vision")  # tapped again: no longer picked
+    assert "✅ Saddle, bladder or both legs" in planned.labels
+    assert planned.labels[-1] == t("checkin_flow.signs_done")
+    [checkin] = await rows(app, Checkin)
+    assert checkin["answers"][-1] == ["after", "minutes"], "picks are not stored before Done"
+    await planned.press(t("checkin_flow.signs_done"))
+    done = planned.last
+    assert done.message_id == message
+    heading = visible(t("tier.emergency.heading"))
+    assert done.text.startswith(f"{heading}\n\n{visible(t('action.call_now'))}")
+    assert visible(t("outcome.limb_ischaemia")) in done.text
+    assert visible(t("outcome.cauda_equina")) in done.text
+    assert "stroke" not in done.text
     [checkin] = await rows(app, Checkin)
     assert checkin["red_flag"] is True
+    assert checkin["answers"][-1] == ["signs", "cauda_equina", "limb"]
     clock.current = FRI_CHECKIN
     await tick(app)
-    await answer_checkin(planned, "Yes", "Up into the leg")
+    await answer_checkin(planned, "Yes", "Up into the leg", "Still numb now")
+    await planned.press("Red, hot, swollen, or fever")
+    await planned.press(t("checkin_flow.signs_done"))
     assert visible(t("tier.urgent.heading")) in planned.last.text
-    assert visible(t("reason.up_leg")) in planned.last.text
+    assert visible(t("reason.infection")) in planned.last.text
+    assert _escalations(planned) == 0, "the urgent message, not also a see-a-doctor one"
 
 
 async def _numb_run(runner: Runner, app: BotApplication, clock: FakeClock, due: datetime) -> None:
     clock.current = due
     assert await tick(app) == 1
-    await answer_checkin(runner, "Yes", "Top of foot", "Gone within minutes")
+    await answer_checkin(runner, "Yes", "Top of foot", "Within 5 minutes", "None of these")
 
 
 def _escalations(runner: Runner) -> int:
@@ -170,7 +203,36 @@ async def test_recurring_numbness_escalates_once_per_episode(
     await _numb_run(planned, app, clock, WED_CHECKIN + 2 * week)
     assert _escalations(planned) == 1, "not again every run"
     [settings] = await rows(app, RunnerSettings)
-    assert settings["escalated_at"] == WED_CHECKIN + week
+    assert settings["alert_level"] == AlertLevel.RECURRING
+    clock.current = FRI_CHECKIN + 2 * week
+    assert await tick(app) == 1
+    await answer_checkin(planned, "Yes", "Top of foot", "Still numb now", "None of these")
+    assert _escalations(planned) == 2, "a worse picture in the same episode: once more"
+    assert t_en("escalation.persistent") in planned.last.text
+
+
+async def test_seen_a_doctor_quiets_the_recurring_message(
+    planned: Runner, app: BotApplication, clock: FakeClock
+) -> None:
+    week = timedelta(days=7)
+    for due in (WED_CHECKIN, FRI_CHECKIN, WED_CHECKIN + week):
+        await _numb_run(planned, app, clock, due)
+    assert _escalations(planned) == 1
+    await planned.press(t_en("checkin_flow.seen_doctor"))
+    assert planned.api.buttons(planned.api.bot_messages(planned.user_id)[-2]) == []
+    assert "90 days" in planned.last.text
+    [settings] = await rows(app, RunnerSettings)
+    assert settings["doctor_seen_at"] == WED_CHECKIN + week
+    later = WED_CHECKIN + 7 * week  # a new episode after five quiet weeks
+    await planned.send("/pause")
+    await planned.press("⏸ Until I resume")
+    clock.current = later - timedelta(days=1)
+    await tick(app)
+    await planned.send("/pause")
+    await planned.press("▶️ Resume reminders")
+    for due in (later, later + timedelta(days=2), later + week):
+        await _numb_run(planned, app, clock, due)
+    assert _escalations(planned) == 1, "quiet for the doctor's 90 days"
 
 
 async def test_numbness_hours_later_escalates_at_once_and_again_after_a_quiet_month(
@@ -178,12 +240,12 @@ async def test_numbness_hours_later_escalates_at_once_and_again_after_a_quiet_mo
 ) -> None:
     clock.current = WED_CHECKIN
     await tick(app)
-    await answer_checkin(planned, "Yes", "Sole or heel", "Still numb hours later")
+    await answer_checkin(planned, "Yes", "Sole or heel", "Still numb now", "None of these")
     assert _escalations(planned) == 1
-    assert "still numb hours after your run" in planned.last.text
+    assert t_en("escalation.persistent") in planned.last.text
     clock.current = FRI_CHECKIN
     await tick(app)
-    await answer_checkin(planned, "Yes", "Sole or heel", "Still numb hours later")
+    await answer_checkin(planned, "Yes", "Sole or heel", "Still numb now", "None of these")
     assert _escalations(planned) == 1, "the same episode"
     later = FRI_CHECKIN + timedelta(days=35)  # a Friday, five quiet weeks later
     await planned.send("/pause")
@@ -194,7 +256,7 @@ async def test_numbness_hours_later_escalates_at_once_and_again_after_a_quiet_mo
     await planned.press("▶️ Resume reminders")
     clock.current = later
     await tick(app)
-    await answer_checkin(planned, "Yes", "Sole or heel", "Still numb hours later")
+    await answer_checkin(planned, "Yes", "Sole or heel", "Still numb now", "None of these")
     assert _escalations(planned) == 2, "a new episode"
 
 

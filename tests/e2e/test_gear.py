@@ -559,7 +559,10 @@ async def test_privacy_start_help_and_settings_mention_gear(runner: Runner) -> N
 
 # ── Triage results fitted to the default shoe ────────────────────────────────
 
-TOP_OF_FOOT = ["none", "top", "both", "early", "minutes", "none", "no", "no", "no", "none"]
+TOP_OF_FOOT = [
+    *("none", "none", "top", "both", "early", "minutes", "none", "no", "no", "no", "none"),
+    "once",
+]
 """The self-care top-of-the-foot path up to its last question (what changed)."""
 
 

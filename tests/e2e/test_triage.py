@@ -36,6 +36,7 @@ async def test_every_path_test_by_pressing_buttons(
         await runner.add_shoe(SHOE, path.gear, tuple(knowledge.gear))
     await runner.send("/triage")
     triage_message = runner.last.message_id
+    assert visible(t("disclaimer.not_emergency")) in runner.last.text, "before any question"
     for step in path.answers:
         node, answer = step.split(".")
         assert visible(t(keys.question(node))) in runner.last.text
@@ -44,19 +45,30 @@ async def test_every_path_test_by_pressing_buttons(
     assert result.message_id == triage_message, "the flow edits one message in place"
     assert runner.api.buttons(result) == []
     assert visible(t(keys.tier_heading(path.expect.tier))) in result.text
-    assert visible(t("disclaimer.not_diagnosis")) in result.text
-    causes_heading = t("triage_flow.causes_heading")
-    if path.expect.tier is Tier.EMERGENCY:
-        assert causes_heading not in result.text
+    if path.expect.stop is not None:
+        # The one instruction comes straight after the heading, and nothing softer follows.
+        action = knowledge.stops[path.expect.stop].action
+        heading = visible(t(keys.tier_heading(Tier.EMERGENCY)))
+        assert result.text.startswith(f"{heading}\n\n{visible(t(keys.action(action)))}")
+        assert result.text.endswith(visible(t(keys.outcome(path.expect.stop))))
+        assert t("triage_flow.causes_heading") not in result.text
+    else:
+        assert visible(t("disclaimer.not_diagnosis")) in result.text
     for cause in path.expect.causes or ():
         assert visible(t(keys.cause_name(cause))) in result.text
+    urgent = path.expect.tier is Tier.URGENT
     for fix in path.expect.fixes or ():
-        assert visible(t(keys.fix(fix), shoe=SHOE)) in result.text
-    if set(path.expect.fixes or ()) & knowledge.fix_variants:
+        shown = visible(t(keys.fix(fix), shoe=SHOE)) in result.text
+        assert shown != urgent, "fixes are shown, except after get-advice-today"
+    if set(path.expect.fixes or ()) & knowledge.fix_variants and not urgent:
         assert SHOE in result.text, "the fixes name the runner's own shoe"
     gear_matters = bool(set(path.expect.causes or ()) & knowledge.gear_causes)
     invited = visible(t("triage_flow.gear_invite")) in result.text
-    assert invited == (gear_matters and not path.gear), "invite to /gear only without a shoe"
+    wanted = gear_matters and not path.gear and path.expect.tier.rank < Tier.URGENT.rank
+    assert invited == wanted, "invite to /gear only without a shoe, and not after urgent"
+    assert (visible(t("triage_flow.again")) in result.text) == (
+        path.expect.tier.rank < Tier.URGENT.rank
+    )
     [report] = await rows(app, SymptomReport)
     assert report["tier"] == path.expect.tier.value
     assert report["stop_outcome"] == path.expect.stop
@@ -160,6 +172,7 @@ async def test_a_button_press_costs_one_select_and_one_update(
     On SQLite the UPDATE is written behind, with the COMMIT: two trips to the database thread.
     """
     await runner.send("/triage")
+    await runner.choose("none")
     await runner.choose("none")
     statements: list[str] = []
 

@@ -252,7 +252,8 @@ async def test_a_triage_result_is_fitted_to_the_default_shoe(
         await gear.choose(repos, rules, RUNNER, shoe_id, "lacing", "criss_cross", False, NOW)
         await gear.choose(repos, rules, RUNNER, shoe_id, "lacing_tightness", "firm", False, NOW)
         view = await triage.start(repos, engine, RUNNER, "en", NOW)
-    answers = ["none", "top", "both", "early", "minutes", "none", "no", "no", "no", "none"]
+    answers = ["none", "none", "top", "both", "early", "minutes", "none", "no", "no", "no", "none"]
+    answers.append("once")
     for step, answer in enumerate([*answers, "lacing"]):
         async with unit_of_work(rollback_sessionmaker) as repos:
             view = await triage.answer(repos, engine, RUNNER, view.session_id, step, answer, NOW)
