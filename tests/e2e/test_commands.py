@@ -8,7 +8,7 @@ from bot.app import BotApplication
 from bot.config import Settings
 from bot.content.keys import COMMANDS
 from bot.content.loader import Knowledge
-from bot.db.models import User
+from bot.db.models import HealthNote, User
 from bot.localapi import LocalBotApi
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Runner, rows, start_app, stop_app
@@ -61,9 +61,45 @@ async def test_help_ignores_junk_arguments(runner: Runner) -> None:
     assert "/triage" in runner.last.text
 
 
-async def test_privacy_says_what_is_stored_and_how_to_delete(runner: Runner) -> None:
+async def test_privacy_says_what_is_stored_and_how_to_delete(
+    runner: Runner, knowledge: Knowledge
+) -> None:
+    t = knowledge.catalog.texts("en")
     await runner.send("/privacy")
     assert "/delete_me" in runner.last.text
+    assert _visible(t("privacy.no_notes")) in runner.last.text
+
+
+DIABETES_CHECK = [
+    *("none", "none", "toes", "both", "early", "minutes", "none", "no", "no"),
+    *("yes", "no", "nerve", "once", "none"),
+]
+"""A check that says diabetes (no wound) and a known nerve problem."""
+
+
+async def test_health_notes_from_a_check_are_listed_then_deleted(
+    runner: Runner, app: BotApplication, knowledge: Knowledge
+) -> None:
+    t = knowledge.catalog.texts("en")
+    await runner.send("/triage")
+    for answer in DIABETES_CHECK:
+        await runner.choose(answer)
+    assert "Book a check-up" in runner.last.text
+    await runner.send("/privacy")
+    notes = "diabetes, a nerve problem in the legs or feet"
+    assert _visible(t("privacy.your_notes", notes=notes)) in runner.last.text
+    await runner.send("/triage")
+    for answer in [*DIABETES_CHECK[:9], "no", "none", "once", "none"]:
+        await runner.choose(answer)
+    await runner.send("/privacy")
+    assert _visible(t("privacy.no_notes")) in runner.last.text, "a new answer replaces a note"
+    await runner.send("/triage")
+    for answer in DIABETES_CHECK:
+        await runner.choose(answer)
+    assert len(await rows(app, HealthNote)) == 2
+    await runner.send("/delete_me")
+    await runner.press(runner.labels[0])
+    assert await rows(app, HealthNote) == []
 
 
 async def test_settings_language_choice(runner: Runner, knowledge: Knowledge) -> None:

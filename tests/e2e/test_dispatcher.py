@@ -425,3 +425,42 @@ async def test_a_resent_checkin_answered_from_the_first_copy_is_not_asked_again(
     assert await tick(app) == 0
     assert bot_count(planned) == before
     assert (await reminder(app, "checkin"))["due_at"] == FRI_CHECKIN
+
+
+async def test_a_double_tap_or_an_old_copy_never_alerts_twice(
+    planned: Runner, app: BotApplication, clock: FakeClock
+) -> None:
+    clock.current = WED_CHECKIN
+    await tick(app)
+    message = planned.last.message_id
+    await answer_checkin(planned, "Yes", "Toes", "Within 5 minutes")
+    await planned.press("Chest pain or breathless")
+    [done_button] = [d for label, d in planned.api.buttons(planned.last) if "done" in d]
+    await planned.press(t_en("checkin_flow.signs_done"))
+    sent = len(planned.api.bot_messages(planned.user_id))
+    alerts = sum(
+        t_en("action.call_now") in m.text for m in planned.api.bot_messages(planned.user_id)
+    )
+    await planned.press_data(done_button, message, forge=True)  # the second tap of a double tap
+    assert planned.toasts()[-1] == t_en("checkin_flow.closed")
+    [checkin] = await rows(app, Checkin)
+    await planned.press_data(f"c1:{checkin['id']}:1:toes", message, forge=True)  # an old copy
+    assert planned.toasts()[-1] == t_en("checkin_flow.closed")
+    assert len(planned.api.bot_messages(planned.user_id)) == sent, "nothing new is sent"
+    assert alerts == 1
+
+
+async def test_a_checkin_answered_after_delete_me_gets_a_short_note(
+    planned: Runner, app: BotApplication, clock: FakeClock
+) -> None:
+    clock.current = WED_CHECKIN
+    await tick(app)
+    checkin_message = planned.last
+    await planned.press("Yes", checkin_message)
+    await planned.send("/delete_me")
+    await planned.press(planned.labels[0])
+    sent = len(planned.api.bot_messages(planned.user_id))
+    await planned.press("Toes", checkin_message)
+    assert planned.toasts()[-1] == t_en("checkin_flow.invalid_button")
+    assert len(planned.api.bot_messages(planned.user_id)) == sent
+    assert await rows(app, Checkin) == []
