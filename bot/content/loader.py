@@ -382,7 +382,7 @@ def _check_thresholds(
             at = f"triage.yaml: node {node.id} answer {answer.id}"
             if answer.clears_within is not None:
                 used.add(answer.clears_within)
-            slow = answer.still_numb or (answer.clears_within or 0) > limit
+            slow = _slower_than(limit, answer.clears_within, answer.still_numb)
             floor = answer.at_least.tier.rank if answer.at_least is not None else -1
             if slow and floor < Tier.SEE_DOCTOR.rank:
                 problems.append(f"{at}: longer than {limit} minutes must be at least see_doctor")
@@ -393,7 +393,7 @@ def _check_thresholds(
             at = f"checkin.yaml: step {step.id} answer {item.id}"
             if item.clears_within is not None:
                 used.add(item.clears_within)
-            slow = item.still_numb or (item.clears_within or 0) > limit
+            slow = _slower_than(limit, item.clears_within, item.still_numb)
             if slow and item.escalate is None:
                 problems.append(f"{at}: longer than {limit} minutes must escalate")
             if item.clears_within is not None and not slow and item.escalate is not None:
@@ -408,6 +408,11 @@ def _check_thresholds(
                         f"locales/{code}.yaml: {key}: states {minutes} minutes, a threshold the "
                         f"rules don't use (they use {sorted(used)})"
                     )
+
+
+def _slower_than(limit: int, clears_within: int | None, still_numb: bool) -> bool:
+    """Return True when an answer says feeling takes longer than `limit` minutes to return."""
+    return still_numb or (clears_within or 0) > limit
 
 
 _CLINICAL_TEXTS = (

@@ -278,12 +278,8 @@ async def pick(
     picked: int,
 ) -> CheckinQuestion | Stale:
     """Show a `multi` step with the answers `picked` so far (nothing is stored yet)."""
-    opened = await _pressed(repos, knowledge, default_zone, user_id, checkin_id, step)
-    if isinstance(opened, Stale):
-        return opened
-    if not opened.waiting.multi or picked >= 1 << len(opened.waiting.answers):
-        return Stale(Closed.UNKNOWN)
-    return replace(opened.shown, picked=picked)
+    opened = await _picking(repos, knowledge, default_zone, user_id, checkin_id, step, picked)
+    return opened if isinstance(opened, Stale) else replace(opened.shown, picked=picked)
 
 
 async def answer(
@@ -319,14 +315,29 @@ async def answer_picked(
     now: datetime,
 ) -> CheckinQuestion | CheckinDone | Stale:
     """Record "Done" on a `multi` step with the answers `picked` (bit i: answer i)."""
+    opened = await _picking(repos, knowledge, default_zone, user_id, checkin_id, step, picked)
+    if isinstance(opened, Stale):
+        return opened
+    chosen = [a for index, a in enumerate(opened.waiting.answers) if picked >> index & 1]
+    return await _record(repos, knowledge, opened, chosen, opened.waiting.otherwise, now)
+
+
+async def _picking(
+    repos: Repositories,
+    knowledge: Knowledge,
+    default_zone: str,
+    user_id: int,
+    checkin_id: int,
+    step: int,
+    picked: int,
+) -> _Open | Stale:
+    """Return the open check-in when it waits on a `multi` step and the picks fit its answers."""
     opened = await _pressed(repos, knowledge, default_zone, user_id, checkin_id, step)
     if isinstance(opened, Stale):
         return opened
-    answers = opened.waiting.answers
-    if not opened.waiting.multi or picked >= 1 << len(answers):
+    if not opened.waiting.multi or picked >= 1 << len(opened.waiting.answers):
         return Stale(Closed.UNKNOWN)
-    chosen = [a for index, a in enumerate(answers) if picked >> index & 1]
-    return await _record(repos, knowledge, opened, chosen, opened.waiting.otherwise, now)
+    return opened
 
 
 async def _record(
