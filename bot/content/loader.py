@@ -309,6 +309,7 @@ def _check_graph(
                     problems.append(f"{at}: suggests unknown cause {cause_id}")
         if _is_red_flag_node(node):
             _check_unsure_is_safe(node, nodes, stops, where, problems)
+        _check_unsure_raises_enough(node, problems)
     if tree.root in nodes:
         _check_reachability_and_cycles(tree, nodes, problems)
 
@@ -327,7 +328,7 @@ def _check_stops(outcomes: Outcomes, problems: list[str]) -> None:
 def _check_answer_refs(
     tree: TriageTree, nodes: Mapping[str, Node], causes: Causes, problems: list[str]
 ) -> None:
-    """Check the answers named by rules and causes, the health notes, and "not sure"."""
+    """Check the answers that rules and causes name, and the health notes answers set."""
     _check_unique("triage.yaml", "health note", tree.health_notes, problems)
 
     def check(where: str, condition: AnswerCondition) -> None:
@@ -350,10 +351,9 @@ def _check_answer_refs(
                         f"triage.yaml: node {node.id} answer {answer.id}: health note {note} "
                         "is not in health_notes"
                     )
-        _check_unsure_errs_safe(node, problems)
 
 
-def _check_unsure_errs_safe(node: Node, problems: list[str]) -> None:
+def _check_unsure_raises_enough(node: Node, problems: list[str]) -> None:
     """Check that "not sure" raises the floor as far as any other answer to the question."""
     unsure = next((a for a in node.answers if a.id == UNSURE), None)
     floors = [a.at_least for a in node.answers if a.id != UNSURE and a.at_least is not None]
