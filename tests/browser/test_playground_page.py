@@ -33,6 +33,7 @@ from tests.browser.conftest import screenshot
 
 SELF_CARE_PATH = [
     "none",
+    "none",
     "top",
     "one",
     "early",
@@ -42,6 +43,7 @@ SELF_CARE_PATH = [
     "no",
     "no",
     "none",
+    "once",
     "lacing",
 ]
 """The classic self-care path through knowledge/triage.yaml, one answer id per question."""
@@ -246,6 +248,14 @@ async def test_a_failed_refresh_is_tried_again(page: Page, playground: str) -> N
     """A change whose refresh fails still shows: the page polls again instead of waiting."""
     await send(page, "/start")
     await expect(bot_messages(page)).to_have_count(1)
+    # Wait until the page shows the server's latest change and reads nothing more, so the
+    # one refresh that can fail below is the one the new message brings.
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{playground}/playground/api/changes?since=-1") as changes:
+            version = (await changes.json())["version"]
+    await page.wait_for_function(
+        "version => state.version === version && state.refreshing === null", arg=version
+    )
     failures: list[str] = []
 
     async def fail_once(route: Route) -> None:

@@ -116,7 +116,7 @@ async def test_a_new_runner_tries_everything_in_order(page: Page) -> None:
     checkin = bot_messages(page).last
     await expect(checkin).to_contain_text("How was your run at 07:00?")
     checkin_id = await checkin.get_attribute("data-message-id")
-    for label in ("Yes", "Toes", "Gone within minutes"):
+    for label in ("Yes", "Toes", "Within 5 minutes", "None of these"):
         await tap(page, label)
     await expect(checkin).to_contain_text("Which shoes were you in?")
     await expect(buttons(checkin)).to_have_text(["⭐ Pegasus 40", "Trail shoes", "Not sure"])
