@@ -267,7 +267,8 @@ class Checkin(Base):
     """When the run started (its planned start, UTC)."""
     status: Mapped[str] = mapped_column(String(8), server_default="open")
     answers: Mapped[list[list[str]]] = mapped_column(JsonColumn)
-    """The answered steps as `[step id, answer id]` pairs, in order."""
+    """The answered steps in order, each `[step id, answer id, ...]`: one answer for most
+    steps, any number (none included) for a step that takes several."""
     numb: Mapped[bool | None] = mapped_column(Boolean)
     """Whether the runner felt numbness or tingling; set once the questions about their feet
     are answered (the check-in may still ask which shoes), None until then."""
