@@ -250,9 +250,9 @@ async def test_a_failed_refresh_is_tried_again(page: Page, playground: str) -> N
     await expect(bot_messages(page)).to_have_count(1)
     # Wait until the page shows the server's latest change and reads nothing more, so the
     # one refresh that can fail below is the one the new message brings.
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{playground}/playground/api/changes?since=-1") as changes:
-            version = (await changes.json())["version"]
+    latest = f"{playground}/playground/api/changes?since=-1"
+    async with aiohttp.ClientSession() as http, http.get(latest) as changes:
+        version = (await changes.json())["version"]
     await page.wait_for_function(
         "version => state.version === version && state.refreshing === null", arg=version
     )
