@@ -21,7 +21,7 @@ from bot.content.loader import Knowledge, load_knowledge
 from bot.context import CONTEXT_TYPES, BotData
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.errors import on_error
-from bot.ratelimit import RetryingRateLimiter
+from bot.retries import RetryPolicy
 from bot.scheduler import dispatcher
 from bot.services.triage_engine import TriageEngine
 from bot.transport import AiohttpRequest
@@ -45,6 +45,7 @@ def build_app(
     """Build the bot; tests pass a local Bot API `request`, a fake clock and their own engine."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to build the bot")
+    clock = clock or SystemClock()
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -57,7 +58,7 @@ def build_app(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(RetryingRateLimiter())
+        .rate_limiter(RetryPolicy(clock, settings.reply_wait_limit_seconds))
         .concurrent_updates(PerRunnerUpdateProcessor(settings.concurrent_updates))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -71,7 +72,7 @@ def build_app(
     data.settings = settings
     data.knowledge = knowledge or load_knowledge(settings.knowledge_dir)
     data.triage = TriageEngine(data.knowledge)
-    data.clock = clock or SystemClock()
+    data.clock = clock
     data.owns_db_engine = db_engine is None
     data.db_engine = db_engine or make_engine(settings.async_database_url)
     data.sessionmaker = make_sessionmaker(data.db_engine)

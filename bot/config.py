@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     """The playground's own database, so trying the bot never touches the real one."""
     default_timezone: str = "UTC"
     """The IANA zone assumed for a runner who hasn't chosen one (they are told, and asked)."""
+    reply_wait_limit_seconds: float = Field(default=10.0, ge=0, le=300)
+    """The most one update's replies may wait out Telegram's flood control, in all; past it
+    that update sends nothing more (see `bot.retries`)."""
     dispatch_interval_seconds: float = Field(default=30.0, ge=1, le=3600)
     """How often the reminder dispatcher looks for due reminders."""
     dispatch_batch_size: int = Field(default=100, ge=1, le=10_000)

@@ -2,7 +2,9 @@
 
 Expected failures (a runner who blocked the bot, Telegram being slow or flooding) are
 logged without a traceback; anything else is a bug and is logged at ERROR with one.
-The runner never sees a traceback, only a short apology in their language.
+The runner never sees a traceback, only a short apology in their language, sent once (never
+retried, `bot.retries.SEND_ONCE`). A reply that timed out may have arrived, and an update
+that ran out of time waiting out flood control sends nothing more: neither gets an apology.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
 from bot.context import Context
 from bot.db.uow import unit_of_work
 from bot.handlers.replies import telegram_texts
+from bot.retries import SEND_ONCE, WaitTooLongError
 from bot.services import users
 
 log = logging.getLogger(__name__)
@@ -30,8 +33,14 @@ async def on_error(update: object, context: Context) -> None:
             async with unit_of_work(context.bot_data.sessionmaker) as repos:
                 await users.blocked_by(repos, user.id, context.bot_data.clock.now())
         return
-    if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest):
-        log.warning("Telegram did not take a reply after retries: %r", error)
+    if isinstance(error, WaitTooLongError):
+        log.warning("gave up on an update's replies: %s", error)
+        return
+    if isinstance(error, TimedOut):
+        log.warning("a reply timed out; it may have arrived, so it is not sent again: %s", error)
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        log.warning("Telegram did not take a reply: %r", error)
         await _tell(update, context, "error.telegram_busy")
         return
     if isinstance(error, BadRequest):
@@ -49,6 +58,6 @@ async def _tell(update: object, context: Context, key: str) -> None:
     # second answer is refused.
     text = telegram_texts(context, update)(key)
     try:
-        await context.bot.send_message(update.effective_chat.id, text)
+        await context.bot.send_message(update.effective_chat.id, text, rate_limit_args=SEND_ONCE)
     except TelegramError as exc:
         log.warning("could not tell the user about an error: %r", exc)

@@ -5,9 +5,11 @@ another. On this bot's workload httpx's per-request bookkeeping costs about thre
 aiohttp's client does (`make bench`: 8.5 vs 6.2 CPU-ms per update; the difference is almost
 all in the HTTP client), and aiohttp is already a dependency. No maintained package provides
 this adapter, so it lives here; it mirrors `HTTPXRequest`'s behaviour (the same timeouts,
-`TimedOut`/`NetworkError`, multipart bodies for uploads) with one difference: other calls go
-as one JSON document, which the Bot API accepts, instead of a form whose nested values
-(keyboards) are JSON strings percent-encoded again: 11 µs instead of 71 µs for a keyboard.
+`TimedOut`/`NetworkError`, multipart bodies for uploads) with two differences. A connection
+that never opened raises `NothingSentError`, which `bot.retries` knows is safe to send again.
+Calls without uploads go as one JSON document, which the Bot API accepts, instead of a form
+whose nested values (keyboards) are JSON strings percent-encoded again: 11 µs instead of
+71 µs for a keyboard.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import json
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.retries import NothingSentError
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -85,6 +89,8 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=body, headers=headers, timeout=timeout
             ) as reply:
                 return reply.status, await reply.read()
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            raise NothingSentError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
         except TimeoutError as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:

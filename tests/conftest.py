@@ -31,6 +31,7 @@ class FakeClock:
 
     def __init__(self, now: datetime | None = None) -> None:
         self.current = now or datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+        self.slept: list[float] = []
 
     def now(self) -> datetime:
         """Return the frozen time."""
@@ -39,6 +40,12 @@ class FakeClock:
     def advance(self, **delta: float) -> None:
         """Move the clock forward by a `timedelta(**delta)`."""
         self.current += timedelta(**delta)
+
+    async def sleep(self, seconds: float) -> None:
+        """Let `seconds` pass at once, and note the wait in `slept`."""
+        self.slept.append(seconds)
+        self.advance(seconds=seconds)
+        await asyncio.sleep(0)
 
 
 @pytest.fixture

@@ -5,9 +5,19 @@ The bot talks only in private chats; updates from groups match no handler and ar
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
+from bot.context import Context
 from bot.handlers import checkin, common, gear, runs, settings, triage
+from bot.retries import new_update_budget
 from bot.ui.callback_data import (
     CHECKIN_PATTERN,
     GEAR_PATTERN,
@@ -20,8 +30,14 @@ PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 """New messages in a private chat (edits are ignored)."""
 
 
+async def _budget(update: Update, context: Context) -> None:
+    """Give every update its own ceiling on waiting out Telegram's flood control."""
+    new_update_budget(context.bot_data.settings.reply_wait_limit_seconds)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Add every handler to `app`, most specific first."""
+    """Add every handler to `app`, most specific first (after one that every update meets)."""
+    app.add_handler(TypeHandler(Update, _budget), group=-1)
     app.add_handlers(
         [
             CommandHandler("start", common.start, filters=PRIVATE),

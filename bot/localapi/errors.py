@@ -62,6 +62,14 @@ class ApiError(Exception):
         return body
 
 
+class NotConnectedError(Exception):
+    """A scripted fault: the call never reached the Bot API, so nothing happened."""
+
+
+class AnswerLostError(Exception):
+    """A scripted fault: the Bot API did what the call asked, but its answer never came back."""
+
+
 class SimulationError(RuntimeError):
     """A test asked a simulated user for something impossible, like pressing a missing button."""
 

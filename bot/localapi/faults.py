@@ -1,11 +1,13 @@
-"""Failure injection: make the next calls of a method fail or answer late.
+"""Failure injection: make the next calls of a method fail, answer late, or go astray.
 
-Owns the queued faults tests ask for (``fail_next``, ``delay_next``) and hands them out one call
-at a time, so a test can script "the next two sendMessage calls get 429, then it works".
+Owns the queued faults tests ask for (``fail_next``, ``delay_next``, ``hold_next``,
+``lose_answer_next``, ``refuse_connection_next``) and hands them out one call at a time, so a
+test can script "the next two sendMessage calls get 429, then it works".
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from typing import TypeVar
 
@@ -21,6 +23,9 @@ class FaultPlan:
     def __init__(self) -> None:
         self._failures: dict[str, deque[tuple[ApiError, int]]] = {}
         self._delays: dict[str, deque[tuple[float, int]]] = {}
+        self._holds: dict[str, deque[tuple[asyncio.Event, int]]] = {}
+        self._lost: dict[str, deque[tuple[bool, int]]] = {}
+        self._refused: dict[str, deque[tuple[bool, int]]] = {}
 
     def fail_next(
         self,
@@ -44,6 +49,34 @@ class FaultPlan:
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` answer ``seconds`` late."""
         self._delays.setdefault(_canonical(method), deque()).append((seconds, times))
+
+    def hold_next(self, method: str) -> asyncio.Event:
+        """Make the next call of ``method`` wait, done, until the returned event is set."""
+        release = asyncio.Event()
+        self._holds.setdefault(_canonical(method), deque()).append((release, 1))
+        return release
+
+    def lose_answer_next(self, method: str, *, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` take effect, but lose their answers."""
+        self._lost.setdefault(_canonical(method), deque()).append((True, times))
+
+    def refuse_connection_next(self, method: str, *, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` fail to connect: nothing arrives."""
+        self._refused.setdefault(_canonical(method), deque()).append((True, times))
+
+    def take_hold(self, method: str) -> asyncio.Event | None:
+        """Return the event this call of ``method`` must wait for, if any."""
+        return _take(self._holds, method) if self._holds else None
+
+    def take_lost_answer(self, method: str) -> bool:
+        """Return True when this call of ``method`` loses its answer."""
+        lost: bool | None = _take(self._lost, method) if self._lost else None
+        return lost is not None
+
+    def take_refusal(self, method: str) -> bool:
+        """Return True when this call of ``method`` fails to connect."""
+        refused: bool | None = _take(self._refused, method) if self._refused else None
+        return refused is not None
 
     def take_failure(self, method: str) -> ApiError | None:
         """Return the failure due for this call of ``method``, if any."""

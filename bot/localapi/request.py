@@ -17,7 +17,15 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from .errors import NOT_FOUND_BODY, UNAUTHORIZED_BODY, encode_json
+from bot.retries import NothingSentError
+
+from .errors import (
+    NOT_FOUND_BODY,
+    UNAUTHORIZED_BODY,
+    AnswerLostError,
+    NotConnectedError,
+    encode_json,
+)
 from .models import Upload
 from .world import LocalBotApi
 
@@ -91,6 +99,10 @@ class LocalRequest(BaseRequest):
             raise TimedOut(
                 f"the local Bot API did not answer {call['method']} within {timeout} s"
             ) from None
+        except NotConnectedError:
+            raise NothingSentError(f"could not connect to send {call['method']}") from None
+        except AnswerLostError:
+            raise TimedOut(f"the answer to {call['method']} was lost on the way") from None
         return status, encode_json(body)
 
     def _download(self, token: str, path: str) -> tuple[int, bytes]:

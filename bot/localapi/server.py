@@ -15,7 +15,14 @@ from typing import Final
 from aiohttp import web
 from aiohttp.log import access_logger
 
-from .errors import NOT_FOUND_BODY, UNAUTHORIZED_BODY, JsonDict, encode_json
+from .errors import (
+    NOT_FOUND_BODY,
+    UNAUTHORIZED_BODY,
+    AnswerLostError,
+    JsonDict,
+    NotConnectedError,
+    encode_json,
+)
 from .models import Upload
 from .world import LocalBotApi
 
@@ -63,7 +70,13 @@ async def _call_method(request: web.Request) -> web.Response:
     api = request.app[API_KEY]
     if request.match_info["token"] != api.token:
         return _json(401, UNAUTHORIZED_BODY)
-    status, body = await api.handle(request.match_info["method"], await read_params(request))
+    try:
+        status, body = await api.handle(request.match_info["method"], await read_params(request))
+    except (NotConnectedError, AnswerLostError):
+        # Over HTTP both look alike to the client: the connection drops without an answer.
+        if request.transport is not None:
+            request.transport.close()
+        raise web.HTTPServiceUnavailable from None
     return _json(status, body)
 
 

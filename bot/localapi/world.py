@@ -18,7 +18,14 @@ from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 from typing import Final
 
-from .errors import ApiError, JsonDict, SimulationError, bad_request
+from .errors import (
+    AnswerLostError,
+    ApiError,
+    JsonDict,
+    NotConnectedError,
+    SimulationError,
+    bad_request,
+)
 from .faults import FaultPlan
 from .formatting import Entity, FormattedText, utf16_len
 from .markup import MarkupKind, callback_buttons
@@ -136,6 +143,8 @@ class LocalBotApi:
     async def handle(self, method: str, params: Mapping[str, object]) -> tuple[int, JsonDict]:
         """Answer one Bot API call: return the HTTP status and Telegram's JSON body."""
         call = inspect_call(method, params)
+        if call.spec is not None and self.faults.take_refusal(call.method):
+            raise NotConnectedError(call.method)
         injected = self.faults.take_failure(call.method) if call.spec is not None else None
         error = injected or call.error
         body: JsonDict = {}
@@ -153,9 +162,14 @@ class LocalBotApi:
         if error is not None:
             body = error.body()
         self._record(call, status, body, injected=injected is not None)
-        delay = self.faults.take_delay(call.method)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        if call.spec is not None:
+            delay, hold = self.faults.take_delay(call.method), self.faults.take_hold(call.method)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if hold is not None:
+                await hold.wait()
+            if self.faults.take_lost_answer(call.method):
+                raise AnswerLostError(call.method)
         return status, body
 
     def _record(self, call: CheckedCall, status: int, body: JsonDict, *, injected: bool) -> None:

@@ -6,6 +6,7 @@ steps the page offers. Time never goes backwards, so nothing the bot stored lies
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -23,6 +24,10 @@ class AdjustableClock:
     def now(self) -> datetime:
         """Return the current time as an aware UTC datetime, offset included."""
         return self._system().astimezone(UTC) + self._offset
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` of real time (the offset stays)."""
+        await asyncio.sleep(seconds)
 
     @property
     def offset(self) -> timedelta:

@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content.loader import Knowledge
 from bot.db.uow import unit_of_work
-from bot.ratelimit import NO_RETRIES
+from bot.retries import SEND_ONCE
 from bot.services import checkins, reminders
 from bot.services.reminders import Claim, Delivery, DispatchLimits, Outgoing, Result
 from bot.ui import schedule_screens
@@ -161,7 +161,7 @@ class Dispatcher:
                     outgoing.user_id,
                     message.text,
                     reply_markup=message.keyboard,
-                    rate_limit_args=NO_RETRIES,
+                    rate_limit_args=SEND_ONCE,
                 )
             except RetryAfter as exc:
                 wait = exc.retry_after

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from bot.app import BotApplication
@@ -165,40 +163,6 @@ async def test_unusual_language_codes_fall_back_to_english(
     await runner.send("/help")
     assert "/triage" in runner.last.text
     await runner.send("/triage")
-    assert runner.api.buttons(runner.last)
-
-
-async def test_flood_control_is_waited_out(runner: Runner, api: LocalBotApi) -> None:
-    api.faults.fail_next("sendMessage", status=429, retry_after=1)
-    await runner.send("/help")
-    assert "/triage" in runner.last.text
-
-
-async def test_a_passing_server_error_is_retried(runner: Runner, api: LocalBotApi) -> None:
-    api.faults.fail_next("editMessageText", status=502, description="Bad Gateway")
-    await runner.send("/triage")
-    await runner.choose("none")
-    assert runner.api.calls_to("editMessageText")[-1].status == 200
-
-
-async def test_a_timeout_is_retried(runner: Runner, api: LocalBotApi) -> None:
-    api.faults.delay_next("sendMessage", 6.0)
-    await runner.send("/privacy")
-    assert "/delete_me" in runner.last.text
-
-
-async def test_telegram_down_is_a_warning_and_the_answer_is_kept(
-    runner: Runner, api: LocalBotApi, app: BotApplication, caplog: pytest.LogCaptureFixture
-) -> None:
-    await runner.send("/triage")
-    api.faults.fail_next(
-        "editMessageText", status=500, description="Internal Server Error", times=10
-    )
-    await runner.choose("none")
-    assert any(r.levelno == logging.WARNING for r in caplog.records)
-    [session] = await rows(app, TriageSession)
-    assert session["path"] == [["q_red_flags", "none"]], "the answer was stored all the same"
-    await runner.send("what now?")  # the question comes back, one step on
     assert runner.api.buttons(runner.last)
 
 

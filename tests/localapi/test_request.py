@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot.localapi import LocalBotApi, LocalRequest, Upload
+from bot.retries import NothingSentError
 
 KEYBOARD = InlineKeyboardMarkup(
     [
@@ -114,6 +115,35 @@ async def test_slow_answer_times_out_but_the_message_lands(api: LocalBotApi) -> 
         api.faults.delay_next("sendMessage", 0.1)
         await bot.send_message(5, "patient", read_timeout=None)
     assert [message.text for message in api.messages(5)] == ["slow", "patient"]
+
+
+async def test_a_lost_answer_is_a_timeout_after_the_message_lands(
+    api: LocalBotApi, bot: Bot
+) -> None:
+    api.user(5)
+    api.faults.lose_answer_next("sendMessage")
+    with pytest.raises(TimedOut, match="was lost on the way"):
+        await bot.send_message(5, "landed")
+    assert [message.text for message in api.messages(5)] == ["landed"]
+
+
+async def test_a_refused_connection_sends_nothing(api: LocalBotApi, bot: Bot) -> None:
+    api.user(5)
+    api.faults.refuse_connection_next("sendMessage")
+    with pytest.raises(NothingSentError, match="could not connect"):
+        await bot.send_message(5, "never")
+    assert api.messages(5) == []
+    assert api.calls_to("sendMessage") == []
+
+
+async def test_a_held_call_answers_once_released(api: LocalBotApi, bot: Bot) -> None:
+    api.user(5)
+    release = api.faults.hold_next("sendMessage")
+    sending = asyncio.create_task(bot.send_message(5, "held"))
+    await api.wait_until(lambda: api.calls_to("sendMessage"))
+    assert not sending.done()
+    release.set()
+    assert (await sending).text == "held"
 
 
 async def test_commands_and_menu(api: LocalBotApi, bot: Bot) -> None:

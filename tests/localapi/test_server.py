@@ -2,6 +2,7 @@ import asyncio
 import datetime as dtm
 import json
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 
@@ -12,6 +13,8 @@ from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
 
 from bot.localapi import API_KEY, LocalBotApi, Upload, create_app
+from bot.retries import NothingSentError
+from bot.transport import AiohttpRequest
 
 
 @pytest.fixture
@@ -82,6 +85,34 @@ async def test_errors_over_http(
         await http_bot.send_message(3, "hi")
     with pytest.raises(BadRequest, match="Message text is empty"):
         await http_bot.send_message(3, " ")
+
+
+async def test_lost_answers_and_refusals_drop_the_connection_over_http(
+    api: LocalBotApi, server: str
+) -> None:
+    api.user(3)
+    request = AiohttpRequest()
+    async with Bot(api.token, base_url=f"{server}/bot", request=request) as bot:
+        api.faults.lose_answer_next("sendMessage")
+        with pytest.raises(NetworkError):
+            await bot.send_message(3, "landed")
+        api.faults.refuse_connection_next("sendMessage")
+        with pytest.raises(NetworkError):
+            await bot.send_message(3, "never")
+    assert [message.text for message in api.messages(3)] == ["landed"]
+
+
+async def test_the_transport_tells_a_refused_connection_apart() -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NothingSentError, match="ClientConnectorError"):
+            await request.post(f"http://127.0.0.1:{port}/bot1:token/getMe")
+    finally:
+        await request.shutdown()
 
 
 async def test_wrong_token_over_http(api: LocalBotApi, server: str) -> None:
