@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from contextlib import nullcontext
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
@@ -57,8 +56,7 @@ def main() -> int:
     else:
         database_setting, database_url = "DATABASE_URL", settings.database_url
     same_cpu = settings.sqlite_same_cpu and database_url.startswith("sqlite")
-    # Entered before any thread starts, so aiosqlite's threads share the loop's CPU.
-    with runtime.one_cpu() if same_cpu else nullcontext():
+    with runtime.tuned(switch_interval_ms=settings.gil_switch_interval_ms, same_cpu=same_cpu):
         return prepare_and_run(settings, playground, database_setting, database_url)
 
 
@@ -66,7 +64,6 @@ def prepare_and_run(
     settings: Settings, playground: bool, database_setting: str, database_url: str
 ) -> int:
     """Load the content, migrate the database, then run the bot or the playground."""
-    # uvloop's event loop roughly halves the loop's own share of each update (`make bench`).
     loop = runtime.new_event_loop()
     asyncio.set_event_loop(loop)
     try:

@@ -53,8 +53,12 @@ class Settings(BaseSettings):
     """Root log level."""
     concurrent_updates: int = Field(default=16, ge=1, le=256)
     """Updates processed at once (one runner's updates always run one after another)."""
-    sqlite_same_cpu: bool = True
-    """On SQLite, keep the event loop and SQLite's thread on one CPU (see `bot.runtime`)."""
+    sqlite_same_cpu: bool = False
+    """On SQLite, keep the event loop and SQLite's thread on one CPU: process-wide, off by
+    default (see `bot.runtime`)."""
+    gil_switch_interval_ms: float | None = Field(default=None, gt=0, le=100)
+    """Python's GIL switch interval in milliseconds, None for Python's own 5 ms:
+    process-wide, unset by default (see `bot.runtime`)."""
     playground_host: str = "127.0.0.1"
     """Where the playground (no token: the bot against a local Bot API) listens; loopback only."""
     playground_port: int = Field(default=8080, ge=1, le=65535)

@@ -1,20 +1,24 @@
-"""How the bot's process runs: its event loop, how the loop shares the GIL, and on which CPU.
+"""How the bot's process runs: its event loop, and two process-wide tunings, off by default.
 
-The bot's Python runs on the event loop's thread; SQLite runs on aiosqlite's thread. A
-statement sent to SQLite waits until the loop's thread lets go of the GIL, and Python only
-asks it to after `sys.getswitchinterval()`, 5 ms by default, while the loop keeps working on
-other updates. Meanwhile the statement's transaction holds SQLite's only connection, so every
-other update waits too. A 0.5 ms interval bounds that wait: `make bench` answered 11 % more
-updates per second with it (measured in turn with the default, three times each), and
-intervals down to 0.1 ms gained nothing more.
+The event loop is uvloop's (`make bench`: it roughly halves the loop's own share of each
+update). The two tunings below change how the whole process shares the GIL and the CPUs, so
+they are off unless a setting turns them on; `make bench` runs the full bot with both on, as
+a deployment that wants the most from one process on SQLite would.
 
-The two threads take turns on the GIL, so they never run Python at the same time, yet the OS
-spreads them over two CPUs, and then every hand-over (a statement sent, its result back)
-wakes the other CPU. On a virtual machine that wake-up is a trip through the hypervisor.
-`one_cpu` keeps them together: on this project's 2-vCPU machine the full bot on
-SQLite answered 30 % more updates per second with 45 % less system time (four runs in turn,
-258-273 against 185-217 updates/s). The PTB echo bot, which has no second thread, gains
-nothing from it, so `python -m bot` does it only for SQLite (setting `SQLITE_SAME_CPU`).
+`GIL_SWITCH_INTERVAL_MS`: the bot's Python runs on the event loop's thread, SQLite on
+aiosqlite's thread. A statement sent to SQLite waits until the loop's thread lets go of the
+GIL, and Python only asks it to after `sys.getswitchinterval()`, 5 ms by default, while the
+loop keeps working on other updates and the statement's transaction holds SQLite's only
+connection. A 0.5 ms interval bounds that wait (`make bench`: 11 % more updates per second;
+intervals down to 0.1 ms gained nothing more).
+
+`SQLITE_SAME_CPU`: the two threads take turns on the GIL, so they never run Python at the
+same time, yet the OS spreads them over two CPUs, and every hand-over then wakes the other
+CPU; on a virtual machine that goes through the hypervisor. `one_cpu` keeps them together
+(on this project's 2-vCPU machine, 30 % more updates per second with 45 % less system time).
+The PTB echo bot, with no second thread, gains nothing from it, so it applies to SQLite only.
+
+The measurements behind these figures are in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -27,13 +31,29 @@ from contextlib import contextmanager
 
 import uvloop
 
-SWITCH_INTERVAL_SECONDS = 0.0005
-
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
-    """Return a new uvloop event loop and set the GIL switch interval the bot runs best with."""
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    """Return a new uvloop event loop."""
     return uvloop.new_event_loop()
+
+
+@contextmanager
+def tuned(*, switch_interval_ms: float | None, same_cpu: bool) -> Iterator[None]:
+    """Apply the tunings that are on for the block, and undo them when it ends.
+
+    Enter it before any thread starts, so aiosqlite's threads share the loop's CPU.
+    """
+    default_interval = sys.getswitchinterval()
+    if switch_interval_ms is not None:
+        sys.setswitchinterval(switch_interval_ms / 1000)
+    try:
+        if same_cpu:
+            with one_cpu():
+                yield
+        else:
+            yield
+    finally:
+        sys.setswitchinterval(default_interval)
 
 
 @contextmanager

@@ -14,8 +14,6 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import PoolResetState
 
-from bot.db import sqlite_driver
-
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -50,14 +48,6 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     instead of failing with "database is locked" when another connection writes.
     """
 
-    @event.listens_for(engine.sync_engine, "do_connect")
-    def _one_trip_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-        # The dialect's connect with the URL's arguments, opening the one-trip-per-statement
-        # connection through its `async_creator_fn` hook instead of `aiosqlite.connect`.
-        return dialect.loaded_dbapi.connect(
-            *cargs, async_creator_fn=sqlite_driver.connect, **cparams
-        )
-
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -68,23 +58,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # BEGIN IMMEDIATE travels with the transaction's first statement (no trip of its own).
-        driver = connection.connection.driver_connection
-        assert isinstance(driver, sqlite_driver.OneTripConnection)
-        driver.begin("BEGIN IMMEDIATE")
-
-    @event.listens_for(engine.sync_engine, "do_execute")
-    def _write_behind(_cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-        # A statement marked `WRITE_BEHIND` inside a transaction rides with the next trip;
-        # returning True tells SQLAlchemy it has been handled (its row count reads as -1).
-        if not context.execution_options.get("write_behind"):
-            return False
-        driver = context.root_connection.connection.driver_connection
-        assert isinstance(driver, sqlite_driver.OneTripConnection)
-        if not driver.in_transaction:
-            return False
-        driver.defer(statement, parameters)
-        return True
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     @event.listens_for(engine.sync_engine, "reset")
     def _on_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:

@@ -33,7 +33,6 @@ from bot.db.models import (
     TriageSession,
     User,
 )
-from bot.db.sqlite_driver import WRITE_BEHIND
 
 
 class UserRepo:
@@ -44,8 +43,6 @@ class UserRepo:
         # Held for the unit of work (the identity map holds unchanged objects weakly), so
         # that reading the runner's language after /start or /triage costs no second query.
         self._loaded: dict[int, User] = {}
-        # Languages read along with other rows (a button press reads the triage session's).
-        self._languages: dict[int, str | None] = {}
 
     async def get(self, user_id: int) -> User | None:
         """Return the runner with this Telegram id, if known."""
@@ -54,16 +51,10 @@ class UserRepo:
             self._loaded[user_id] = user
         return user
 
-    def note_language(self, user_id: int, language: str | None) -> None:
-        """Remember a runner's chosen language, read by another repository in this unit."""
-        self._languages[user_id] = language
-
     async def chosen_language(self, user_id: int) -> str | None:
         """Return the language the runner chose in /settings; None: follow Telegram's."""
         if user_id in self._loaded:  # the runner's own row, with any change made in this unit
             return self._loaded[user_id].language
-        if user_id in self._languages:
-            return self._languages[user_id]
         user = await self.get(user_id)
         return None if user is None else user.language
 
@@ -122,12 +113,14 @@ class TriageState:
     status: str
     path: list[list[str]]
     """The answered steps as `[node id, answer id]` pairs, from the root."""
+    language: str | None
+    """The language its runner chose in /settings (None: Telegram's), for the reply."""
 
 
 # Built once: every button press runs one of these, and a statement object keeps its cache
 # key, so SQLAlchemy neither rebuilds nor re-traverses it per press. They read plain columns:
 # loading ORM objects cost more than the rest of the press's database work together. The
-# runner's chosen language comes in the same query, for the reply's texts.
+# runner's chosen language comes in the same query: a press reads it nowhere else.
 _TRIAGE_COLUMNS = select(
     _TRIAGE_TABLE.c.id,
     _TRIAGE_TABLE.c.user_id,
@@ -143,14 +136,9 @@ _OPEN_TRIAGE_OF = (
     .order_by(_TRIAGE_TABLE.c.id.desc())
     .limit(1)
 )
-_SAVE_TRIAGE = (
-    update(_TRIAGE_TABLE)
-    .where(_TRIAGE_TABLE.c.id == bindparam("triage_id"))
-    .execution_options(**WRITE_BEHIND)
-)
+_SAVE_TRIAGE = update(_TRIAGE_TABLE).where(_TRIAGE_TABLE.c.id == bindparam("triage_id"))
 """One UPDATE of path, status and updated_at; a plain statement where the ORM's flush would
-spend more than the whole statement costs, on the path of every button press. It updates a
-row read in the same transaction, so its row count has nothing to tell: written behind."""
+spend more than the whole statement costs, on the path of every button press."""
 
 
 def _close_open_triage(user_id: int, status: str, now: datetime) -> Update:
@@ -161,32 +149,31 @@ def _close_open_triage(user_id: int, status: str, now: datetime) -> Update:
     )
 
 
+def _state(result: Result[Any]) -> TriageState | None:
+    row = result.first()
+    if row is None:
+        return None
+    return TriageState(row.id, row.user_id, row.status, row.path, row.language)
+
+
 class TriageRepo:
     """Triage sessions."""
 
-    def __init__(self, session: AsyncSession, users: UserRepo) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._users = users
 
     async def get(self, session_id: int) -> TriageState | None:
-        """Return a triage session by id (and note its runner's language, read with it)."""
-        return self._state(await self._session.execute(_TRIAGE_BY_ID, {"id": session_id}))
+        """Return a triage session by id, with its runner's chosen language."""
+        return _state(await self._session.execute(_TRIAGE_BY_ID, {"id": session_id}))
 
     async def open_for(self, user_id: int) -> TriageState | None:
-        """Return the runner's open triage session, if any (noting the runner's language)."""
-        return self._state(await self._session.execute(_OPEN_TRIAGE_OF, {"user_id": user_id}))
-
-    def _state(self, result: Result[Any]) -> TriageState | None:
-        row = result.first()
-        if row is None:
-            return None
-        self._users.note_language(row.user_id, row.language)
-        return TriageState(row.id, row.user_id, row.status, row.path)
+        """Return the runner's open triage session, if any, with their chosen language."""
+        return _state(await self._session.execute(_OPEN_TRIAGE_OF, {"user_id": user_id}))
 
     async def save(
         self, triage_id: int, path: list[list[str]], status: str, now: datetime
     ) -> None:
-        """Store a session's answers and status (written behind: see `_SAVE_TRIAGE`)."""
+        """Store a session's answers and status (see `_SAVE_TRIAGE`)."""
         await self._session.execute(
             _SAVE_TRIAGE,
             {"triage_id": triage_id, "path": path, "status": status, "updated_at": now},
@@ -198,10 +185,8 @@ class TriageRepo:
         return int(cast("CursorResult[Any]", result).rowcount)
 
     async def abandon_open(self, user_id: int, now: datetime) -> None:
-        """Mark any open session of the runner abandoned, written behind (no count returned)."""
-        await self._session.execute(
-            _close_open_triage(user_id, "abandoned", now).execution_options(**WRITE_BEHIND)
-        )
+        """Mark any open session of the runner abandoned."""
+        await self._session.execute(_close_open_triage(user_id, "abandoned", now))
 
     async def add(self, triage: TriageSession) -> TriageSession:
         """Insert a session and return it with its id."""
@@ -342,15 +327,13 @@ class PendingInputRepo:
     async def clear(self, user_id: int, kinds: Collection[str] | None = None) -> None:
         """Stop waiting for the runner's typed text (only if it is one of `kinds`, when given).
 
-        Written behind: nobody needs to know whether anything was awaited. A waiting input
-        already loaded in this unit of work leaves it at once (`evaluate` needs no query).
+        A waiting input already loaded in this unit of work leaves it at once (`evaluate`
+        needs no query).
         """
         query = delete(PendingInput).where(PendingInput.user_id == user_id)
         if kinds is not None:
             query = query.where(PendingInput.kind.in_(kinds))
-        await self._session.execute(
-            query.execution_options(synchronize_session="evaluate", **WRITE_BEHIND)
-        )
+        await self._session.execute(query.execution_options(synchronize_session="evaluate"))
 
 
 DueRow = tuple[Reminder, RunPlan, User, RunnerSettings | None]

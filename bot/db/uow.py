@@ -42,10 +42,9 @@ async def unit_of_work(
 ) -> AsyncIterator[Repositories]:
     """Open a transaction; commit when the block succeeds, roll back when it raises."""
     async with sessionmaker() as session, session.begin():
-        users = UserRepo(session)
         yield Repositories(
-            users,
-            TriageRepo(session, users),
+            UserRepo(session),
+            TriageRepo(session),
             ReportRepo(session),
             ShoeRepo(session),
             PendingInputRepo(session),

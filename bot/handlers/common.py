@@ -66,7 +66,7 @@ async def cancel(update: Update, context: Context) -> None:
     async with unit_of_work(data.sessionmaker) as repos:
         # A question still awaited is newer than any open triage: starting one stops it.
         stopped = await typed_text.stop(repos, user.id, now)
-        cancelled = stopped is None and await triage.cancel(repos, user.id, now)
+        cancelled = stopped is None and await triage.cancel_open(repos, user.id, now)
         t = await texts_for(repos, context, update)
     if stopped is not None:
         key = STOPPED_WAITING[stopped]

@@ -6,9 +6,9 @@ from telegram import Update
 
 from bot.context import Context
 from bot.db.uow import unit_of_work
-from bot.handlers.replies import answer, drop_buttons, send, show, texts_for
+from bot.handlers.replies import answer, drop_buttons, send, show
 from bot.services import triage
-from bot.services.triage import Stale, StaleReason
+from bot.services.triage import Cancelled, Stale, StaleReason, TriageView
 from bot.ui import callback_data, screens
 
 
@@ -22,7 +22,7 @@ async def start_triage(update: Update, context: Context) -> None:
         view = await triage.start(
             repos, data.triage, user.id, user.language_code, data.clock.now()
         )
-        t = await texts_for(repos, context, update)
+    t = data.knowledge.catalog.texts(view.language or user.language_code)
     await send(message, screens.triage_screen(t, data.knowledge, view))
 
 
@@ -40,9 +40,9 @@ async def on_button(update: Update, context: Context) -> None:
     now = data.clock.now()
     async with unit_of_work(data.sessionmaker) as repos:
         if press is None:
-            outcome: triage.TriageView | Stale | bool = Stale(StaleReason.UNKNOWN)
+            outcome: TriageView | Stale | Cancelled = Stale(StaleReason.UNKNOWN)
         elif press.action == callback_data.CANCEL:
-            outcome = await triage.cancel(repos, user.id, now, press.session_id)
+            outcome = await triage.cancel(repos, user.id, press.session_id, now)
         elif press.action == callback_data.BACK:
             outcome = await triage.back(
                 repos, data.triage, user.id, press.session_id, press.step, now
@@ -51,12 +51,13 @@ async def on_button(update: Update, context: Context) -> None:
             outcome = await triage.answer(
                 repos, data.triage, user.id, press.session_id, press.step, press.action, now
             )
-        t = await texts_for(repos, context, update)
-
-    if outcome is True:
+    # The runner's chosen language came with the session; a forged press falls back to
+    # the language Telegram reports.
+    t = data.knowledge.catalog.texts(outcome.language or user.language_code)
+    if isinstance(outcome, Cancelled):
         await answer(query)
         await show(query, screens.Screen(t("triage_flow.cancelled")))
-    elif isinstance(outcome, triage.TriageView):
+    elif isinstance(outcome, TriageView):
         await answer(query)
         await show(query, screens.triage_screen(t, data.knowledge, outcome))
     elif isinstance(outcome, Stale) and outcome.current is not None:
@@ -64,6 +65,6 @@ async def on_button(update: Update, context: Context) -> None:
         await show(query, screens.triage_screen(t, data.knowledge, outcome.current))
     elif isinstance(outcome, Stale) and outcome.reason is StaleReason.UNKNOWN:
         await answer(query, t("triage_flow.invalid_button"), alert=True)
-    else:  # closed session, or a cancel that found nothing open
+    else:  # a closed session
         await answer(query, t("triage_flow.finished"))
         await drop_buttons(query)

@@ -130,8 +130,17 @@ def _check_inline_button(button: object, warnings: list[str]) -> None:
         if len(data.encode()) > MAX_CALLBACK_DATA_BYTES:
             raise bad_request("BUTTON_DATA_INVALID")
     url = button.get("url")
-    if url is not None and (not isinstance(url, str) or not url or " " in url):
+    if url is not None and (
+        not isinstance(url, str)
+        or " " in url
+        or url.split(":", 1)[0].lower() not in _BUTTON_URL_SCHEMES
+        or ":" not in url
+    ):
         raise bad_request("BUTTON_URL_INVALID")
+
+
+_BUTTON_URL_SCHEMES = frozenset({"http", "https", "tg"})
+"""The link schemes Telegram takes in a URL button (a `javascript:` link is refused)."""
 
 
 def _check_reply_keyboard(value: object) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -94,17 +95,29 @@ class _RefusedError(Exception):
 
 @web.middleware
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Serve the page only to loopback hosts, take only JSON writes, answer refusals as JSON."""
+    """Serve only loopback hosts and pages, take only JSON writes, answer refusals as JSON.
+
+    The Bot API's token routes are guarded like the page's: the playground's token is no
+    secret, so another site open in the browser must not reach them (a form posted across
+    origins carries its `Origin`); the bot itself sends none.
+    """
+    origin = request.headers.get("Origin")
+    if not _is_loopback(request.host) or (origin is not None and not _is_loopback_origin(origin)):
+        return web.json_response({"error": "the playground answers on loopback only"}, status=403)
     if request.path.startswith("/bot") or request.path.startswith("/file/bot"):
         return await handler(request)
-    if not _is_loopback(request.host):
-        return web.json_response({"error": "the playground answers on loopback only"}, status=403)
     if request.method == "POST" and request.content_type != "application/json":
         return web.json_response({"error": "send JSON"}, status=415)
     try:
         return await handler(request)
     except _RefusedError as refusal:
         return web.json_response({"error": str(refusal)}, status=refusal.status)
+
+
+def _is_loopback_origin(origin: str) -> bool:
+    """Return whether an `Origin` header is a page served from this machine."""
+    host = urlsplit(origin).netloc
+    return bool(host) and _is_loopback(host)
 
 
 def _is_loopback(host: str) -> bool:

@@ -29,6 +29,8 @@ class TriageView:
     """The runner's default shoe that the result's fixes were fitted to, if any."""
     invite_to_gear: bool = False
     """True when the result's causes concern gear and the runner has not added a shoe yet."""
+    language: str | None = None
+    """The language the runner chose in /settings (None: Telegram's), read with the session."""
 
 
 class StaleReason(StrEnum):
@@ -48,6 +50,16 @@ class Stale:
 
     reason: StaleReason
     current: TriageView | None = None
+    language: str | None = None
+    """The runner's chosen language, when the session was found."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """The session was cancelled by its Cancel button."""
+
+    language: str | None = None
+    """The runner's chosen language, read with the session."""
 
 
 async def start(
@@ -58,14 +70,14 @@ async def start(
     now: datetime,
 ) -> TriageView:
     """Open a new triage, abandoning any unfinished one and any typed answer awaited."""
-    await repos.users.seen(user_id, language_code, now)
+    runner = await repos.users.seen(user_id, language_code, now)
     await repos.triage.abandon_open(user_id, now)
     # Typed text during a check repeats its question, so nothing else may be waiting for it.
     await repos.pending.clear(user_id)
     triage = await repos.triage.add(
         TriageSession(user_id=user_id, status="open", path=[], created_at=now, updated_at=now)
     )
-    return TriageView(triage.id, engine.first())
+    return TriageView(triage.id, engine.first(), language=runner.language)
 
 
 async def current(repos: Repositories, engine: TriageEngine, user_id: int) -> TriageView | None:
@@ -77,7 +89,7 @@ async def current(repos: Repositories, engine: TriageEngine, user_id: int) -> Tr
         view = engine.walk(_steps(triage.path))
     except InvalidPathError:
         return None
-    return TriageView(triage.id, view)
+    return TriageView(triage.id, view, language=triage.language)
 
 
 async def answer(
@@ -96,11 +108,11 @@ async def answer(
     loaded = await _open_session(repos, engine, user_id, session_id, step, now)
     if not isinstance(loaded, _Loaded):
         return loaded
+    triage = loaded.triage
     try:
         path, view = engine.answer(loaded.path, answer_id)
     except InvalidPathError:
-        return Stale(StaleReason.UNKNOWN)
-    triage = loaded.triage
+        return Stale(StaleReason.UNKNOWN, language=triage.language)
     shoe: gear.DefaultShoe | None = None
     if isinstance(view, Result) and view.stop is None:
         # Only a finished assessment reads the runner's shoe, never a red-flag stop.
@@ -131,8 +143,9 @@ async def answer(
             view,
             shoe_name=None if shoe is None else shoe.name,
             invite_to_gear=shoe is None and view.gear_matters,
+            language=triage.language,
         )
-    return TriageView(triage.id, view)
+    return TriageView(triage.id, view, language=triage.language)
 
 
 async def back(
@@ -147,24 +160,31 @@ async def back(
     loaded = await _open_session(repos, engine, user_id, session_id, step, now)
     if not isinstance(loaded, _Loaded):
         return loaded
+    language = loaded.triage.language
     if not loaded.path:
-        return Stale(StaleReason.OUT_OF_DATE, TriageView(session_id, engine.first()))
+        first = TriageView(session_id, engine.first(), language=language)
+        return Stale(StaleReason.OUT_OF_DATE, first, language)
     path, view = engine.back(loaded.path)
     await repos.triage.save(loaded.triage.id, _stored(path), "open", now)
-    return TriageView(session_id, view)
+    return TriageView(session_id, view, language=language)
 
 
 async def cancel(
-    repos: Repositories, user_id: int, now: datetime, session_id: int | None = None
-) -> bool:
-    """Cancel the runner's open triage (or the given one); return False if none was open."""
-    if session_id is None:
-        return await repos.triage.close_open(user_id, "cancelled", now) > 0
+    repos: Repositories, user_id: int, session_id: int, now: datetime
+) -> Cancelled | Stale:
+    """Cancel the triage whose Cancel button was pressed."""
     triage = await repos.triage.get(session_id)
-    if triage is None or triage.user_id != user_id or triage.status != "open":
-        return False
+    if triage is None or triage.user_id != user_id:
+        return Stale(StaleReason.UNKNOWN)
+    if triage.status != "open":
+        return Stale(StaleReason.CLOSED, language=triage.language)
     await repos.triage.save(triage.id, triage.path, "cancelled", now)
-    return True
+    return Cancelled(triage.language)
+
+
+async def cancel_open(repos: Repositories, user_id: int, now: datetime) -> bool:
+    """Cancel the runner's open triage (/cancel); return False if none was open."""
+    return await repos.triage.close_open(user_id, "cancelled", now) > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,17 +205,18 @@ async def _open_session(
     triage = await repos.triage.get(session_id)
     if triage is None or triage.user_id != user_id:
         return Stale(StaleReason.UNKNOWN)
+    language = triage.language
     if triage.status != "open":
-        return Stale(StaleReason.CLOSED)
+        return Stale(StaleReason.CLOSED, language=language)
     path = _steps(triage.path)
     try:
         view = engine.walk(path)
     except InvalidPathError:
         # The triage content changed under this session: start it again, politely.
         await repos.triage.save(triage.id, [], "open", now)
-        return TriageView(triage.id, engine.first(), restarted=True)
+        return TriageView(triage.id, engine.first(), restarted=True, language=language)
     if step != len(path) or not isinstance(view, Question):
-        return Stale(StaleReason.OUT_OF_DATE, TriageView(triage.id, view))
+        return Stale(StaleReason.OUT_OF_DATE, TriageView(triage.id, view), language)
     return _Loaded(triage, path)
 
 

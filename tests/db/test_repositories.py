@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, StatementError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Shoe, SymptomReport, TriageSession
 from bot.db.repositories import TriageState
@@ -300,28 +299,19 @@ async def test_deleting_a_user_deletes_their_shoes_and_pending_input(
 
 
 async def test_a_triage_read_brings_its_runners_chosen_language(
-    rollback_sessionmaker: async_sessionmaker[AsyncSession], any_engine: AsyncEngine
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    """A press reads the runner's language with the session, so its texts cost no query."""
+    """A press reads the runner's language with the session, for its reply's texts."""
     async with unit_of_work(rollback_sessionmaker) as repos:
         runner = await repos.users.seen(21, "en", NOW)
         runner.language = "de"
         added = await repos.triage.add(
             TriageSession(user_id=21, status="open", path=[], created_at=NOW, updated_at=NOW)
         )
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement.split(maxsplit=1)[0])
-
-    event.listen(any_engine.sync_engine, "before_cursor_execute", record)
-    try:
-        async with unit_of_work(rollback_sessionmaker) as repos:
-            assert await repos.triage.get(added.id) == TriageState(added.id, 21, "open", [])
-            assert await repos.users.chosen_language(21) == "de"
-            assert [s for s in statements if s != "SAVEPOINT"] == ["SELECT"]
-            runner = await repos.users.seen(21, "en", NOW)  # loaded: its own row now decides
-            runner.language = None
-            assert await repos.users.chosen_language(21) is None
-    finally:
-        event.remove(any_engine.sync_engine, "before_cursor_execute", record)
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        assert await repos.triage.get(added.id) == TriageState(added.id, 21, "open", [], "de")
+        assert await repos.triage.open_for(21) == TriageState(added.id, 21, "open", [], "de")
+        assert await repos.users.chosen_language(21) == "de"
+        runner = await repos.users.seen(21, "en", NOW)
+        runner.language = None
+        assert await repos.users.chosen_language(21) is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from bot.app import BotApplication
 from bot.config import PROJECT_ROOT, Settings
@@ -162,29 +162,3 @@ async def test_changed_content_restarts_an_open_check_politely(
     assert visible(t(keys.question(knowledge.tree.root))) in runner.last.text
     [session] = await rows(app, TriageSession)
     assert session["path"] == []
-
-
-async def test_a_button_press_costs_one_select_and_one_update(
-    runner: Runner, app: BotApplication, trips: list[str]
-) -> None:
-    """The hot path: the triage row comes with its runner's language, and is saved with one.
-
-    On SQLite the UPDATE is written behind, with the COMMIT: two trips to the database thread.
-    """
-    await runner.send("/triage")
-    await runner.choose("none")
-    await runner.choose("none")
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement.split(maxsplit=1)[0])
-
-    trips.clear()
-    engine = app.bot_data.db_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        await runner.choose("toes")
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert statements == ["SELECT", "UPDATE"]
-    assert trips == ["_run", "_commit"]

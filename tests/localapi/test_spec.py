@@ -190,12 +190,23 @@ def test_callback_data_is_limited_to_64_utf8_bytes(data: str, ok: bool) -> None:
         ({"callback_data": "x"}, 'Field "text" must be of type String'),
         ({"text": "Go", "callback_data": ""}, "Text buttons are unallowed in the inline keyboard"),
         ({"text": "Go", "url": "not a url"}, "BUTTON_URL_INVALID"),
+        ({"text": "Go", "url": "javascript:alert(1)"}, "BUTTON_URL_INVALID"),
+        ({"text": "Go", "url": "JavaScript:alert(1)"}, "BUTTON_URL_INVALID"),
+        ({"text": "Go", "url": "https"}, "BUTTON_URL_INVALID"),
     ],
 )
 def test_inline_button_rules(button: dict[str, object], description: str) -> None:
     error = refusal("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": keyboard([button])})
     assert error is not None
     assert error.endswith(description)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://t.me/numb_feet_bot", "http://example.org", "tg://resolve"]
+)
+def test_link_buttons_that_telegram_takes(url: str) -> None:
+    markup = keyboard([{"text": "Go", "url": url}])
+    assert refusal("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": markup}) is None
 
 
 def test_inline_keyboard_holds_at_most_100_buttons() -> None:

@@ -130,7 +130,24 @@ async def test_writes_must_be_json_and_hosts_loopback(client: TestClient[Any, An
         response = await client.get("/playground/api/runners", headers={"Host": host})
         assert response.status == 200, host
     bot_api = await client.post(f"/bot{TOKEN}/getMe", headers={"Host": "evil.example"})
-    assert bot_api.status == 200, "the Bot API is for the bot, whatever the Host"
+    assert bot_api.status == 403, "the Bot API is guarded like the page"
+    assert (await client.post(f"/bot{TOKEN}/getMe")).status == 200, "the bot sends no Origin"
+
+
+async def test_other_sites_open_in_the_browser_reach_nothing(
+    client: TestClient[Any, Any],
+) -> None:
+    """The playground's token is no secret: a form posted from another site is refused."""
+    elsewhere = {"Origin": "https://evil.example"}
+    posted = await client.post(
+        f"/bot{TOKEN}/sendMessage", data={"chat_id": "1", "text": "hi"}, headers=elsewhere
+    )
+    assert posted.status == 403
+    assert (await client.get("/playground/api/runners", headers=elsewhere)).status == 403
+    assert (await client.get(f"/file/bot{TOKEN}/x", headers=elsewhere)).status == 403
+    for origin in ("http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"):
+        answered = await client.post(f"/bot{TOKEN}/getMe", headers={"Origin": origin})
+        assert answered.status == 200, origin
 
 
 async def test_unknown_runners_are_404(client: TestClient[Any, Any]) -> None:

@@ -1,14 +1,16 @@
-"""The bot's runtime: keeping the event loop and SQLite's thread on one CPU."""
+"""The bot's runtime: its two process-wide tunings, off unless set."""
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable
 
 import pytest
 
 from bot import runtime
+from bot.config import Settings
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
@@ -63,3 +65,24 @@ def test_a_thread_held_to_one_cpu_is_left_alone() -> None:
         assert os.sched_getaffinity(0) == only
 
     _in_a_thread_of_its_own(work)
+
+
+def test_the_tunings_are_applied_only_when_on_and_undone_after() -> None:
+    """Off by default: the process keeps Python's interval and all its CPUs."""
+
+    def work() -> None:
+        interval, cpus = sys.getswitchinterval(), os.sched_getaffinity(0)
+        with runtime.tuned(switch_interval_ms=None, same_cpu=False):
+            assert (sys.getswitchinterval(), os.sched_getaffinity(0)) == (interval, cpus)
+        with runtime.tuned(switch_interval_ms=0.5, same_cpu=True):
+            assert sys.getswitchinterval() == pytest.approx(0.0005)
+            assert len(os.sched_getaffinity(0)) == 1
+        assert (sys.getswitchinterval(), os.sched_getaffinity(0)) == (interval, cpus)
+
+    _in_a_thread_of_its_own(work)
+
+
+def test_both_tunings_are_off_unless_set() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.sqlite_same_cpu is False
+    assert settings.gil_switch_interval_ms is None

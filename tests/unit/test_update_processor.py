@@ -19,20 +19,22 @@ def _update(update_id: int, user_id: int) -> Update:
 async def test_one_runner_in_order_others_in_parallel() -> None:
     processor = PerRunnerUpdateProcessor(8)
     log: list[str] = []
-    release = asyncio.Event()
+    release, other_done = asyncio.Event(), asyncio.Event()
 
     async def work(name: str, wait: bool) -> None:
         log.append(f"start {name}")
         if wait:
             await release.wait()
         log.append(f"end {name}")
+        if name == "b1":
+            other_done.set()
 
     tasks = [
         asyncio.create_task(processor.process_update(_update(1, 1), work("a1", True))),
         asyncio.create_task(processor.process_update(_update(2, 1), work("a2", False))),
         asyncio.create_task(processor.process_update(_update(3, 2), work("b1", False))),
     ]
-    await asyncio.sleep(0.01)
+    await other_done.wait()
     assert log == ["start a1", "start b1", "end b1"], "runner 2 is not held up by runner 1"
     release.set()
     await asyncio.gather(*tasks)
