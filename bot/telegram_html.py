@@ -1,15 +1,16 @@
 """Telegram's HTML parse mode for the content checks: valid or not, and the visible text.
 
-One implementation of Telegram's rules serves the whole project: the local Bot API's parser
-(`bot.localapi.formatting`), which mirrors the real server. The content loader checks every
-catalogue text with it, so a text that passes here is one the Bot API accepts.
+One implementation of Telegram's rules serves the whole project: `bot.telegram_format`, which
+the local Bot API formats its messages with and which mirrors the real server. The content
+loader checks every catalogue text with it, so a text that passes here is one the Bot API
+accepts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.localapi.formatting import MarkupError, format_text
+from bot.telegram_format import MarkupError, format_text
 
 
 @dataclass(frozen=True, slots=True)

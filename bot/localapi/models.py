@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.telegram_format import Entity
+
 from .errors import JsonDict
-from .formatting import Entity
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
+from bot.telegram_format import FormattedText, MarkupError, format_text
+
 from .errors import ApiError, JsonDict, bad_request
-from .formatting import FormattedText, MarkupError, format_text
 from .markup import MarkupKind, ReplyMarkup, check_reply_markup
 from .models import Upload
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 from typing import Final
 
+from bot.telegram_format import Entity, FormattedText, utf16_len
+
 from .errors import (
     AnswerLostError,
     ApiError,
@@ -27,7 +29,6 @@ from .errors import (
     bad_request,
 )
 from .faults import FaultPlan
-from .formatting import Entity, FormattedText, utf16_len
 from .markup import MarkupKind, callback_buttons
 from .models import (
     CallbackAnswer,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Final
 
-from bot.localapi.formatting import Entity, utf16_len
+from bot.telegram_format import Entity, utf16_len
 
 _SIMPLE_TAGS: Final[Mapping[str, tuple[str, str]]] = {
     "bold": ("<b>", "</b>"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.localapi.formatting import Entity, format_text
 from bot.playground.render import entity_html, with_commands
+from bot.telegram_format import Entity, format_text
 
 
 def from_telegram_html(source: str) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.localapi.formatting import Entity, FormattedText, MarkupError, format_text, utf16_len
+from bot.telegram_format import Entity, FormattedText, MarkupError, format_text, utf16_len
 
 
 def html(source: str) -> FormattedText:

@@ -1,5 +1,8 @@
 """Message formatting as Telegram applies it: ``parse_mode`` markup and message entities.
 
+A neutral module: the local Bot API formats the messages it stores with it, and the content
+checks (through `bot.telegram_html`) hold every catalogue text to it.
+
 Owns turning a text plus ``parse_mode`` (or explicit ``entities``) into what Telegram stores and
 shows: the visible text and its MessageEntity list, with offsets in UTF-16 code units. Markup
 Telegram refuses raises :class:`MarkupError` carrying Telegram's own reason; markup Telegram
@@ -14,7 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from .errors import JsonDict
+JsonDict = dict[str, object]
+"""A JSON object as the Bot API sends it."""
+
 
 _WHITESPACE: Final = " \t\r\n\v\f"
 _HTML_SPECIAL: Final = re.compile(r"[<&>]")
