@@ -18,12 +18,12 @@ from bot.config import Settings
 from bot.content import keys
 from bot.content.keys import COMMANDS
 from bot.content.loader import Knowledge, load_knowledge
+from bot.content.triage_engine import TriageEngine
 from bot.context import CONTEXT_TYPES, BotData
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.errors import on_error
 from bot.retries import RetryPolicy
-from bot.scheduler import dispatcher
-from bot.services.triage_engine import TriageEngine
+from bot.scheduler.dispatcher import Dispatcher
 from bot.transport import AiohttpRequest
 from bot.updates import PerRunnerUpdateProcessor
 
@@ -76,9 +76,7 @@ def build_app(
     data.owns_db_engine = db_engine is None
     data.db_engine = db_engine or make_engine(settings.async_database_url)
     data.sessionmaker = make_sessionmaker(data.db_engine)
-    data.dispatcher = dispatcher.Dispatcher(
-        settings, data.knowledge, data.sessionmaker, data.clock
-    )
+    data.dispatcher = Dispatcher(settings, data.knowledge, data.sessionmaker, data.clock)
 
     handlers.register(app)
     app.add_error_handler(on_error)
@@ -87,7 +85,7 @@ def build_app(
 
 async def _post_init(app: BotApplication) -> None:
     await publish_commands(app)
-    dispatcher.register(app, app.bot_data.settings)
+    app.bot_data.dispatcher.register(app)
 
 
 async def _post_shutdown(app: BotApplication) -> None:

@@ -10,8 +10,8 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content.loader import Knowledge
+from bot.content.triage_engine import TriageEngine
 from bot.scheduler.dispatcher import Dispatcher
-from bot.services.triage_engine import TriageEngine
 
 
 class BotData:

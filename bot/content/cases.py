@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.content.loader import UNSURE, Knowledge
 from bot.content.models import CaseTargets, ClinicalCase, ClinicalCases, Tier
-from bot.services.triage_engine import InvalidPathError, Result, Step, TriageEngine
+from bot.content.triage_engine import InvalidPathError, Result, Step, TriageEngine
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.content.loader import Knowledge
 from bot.content.models import PathTest, PathTests, Tier
-from bot.services.triage_engine import InvalidPathError, Result, Step, TriageEngine
+from bot.content.triage_engine import InvalidPathError, Result, Step, TriageEngine
 
 
 def _step(text: str) -> Step:

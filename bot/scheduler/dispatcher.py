@@ -13,12 +13,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -29,9 +29,6 @@ from bot.services import checkins, reminders
 from bot.services.reminders import Claim, Delivery, DispatchLimits, Outgoing, Result
 from bot.ui import schedule_screens
 from bot.ui.screens import Screen
-
-if TYPE_CHECKING:
-    from bot.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +90,28 @@ class Dispatcher:
         task = asyncio.get_running_loop().create_task(self.tick(bot))
         self._pokes.add(task)
         task.add_done_callback(self._poked)
+
+    def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Add the one repeating job that ticks (replacing any earlier one of the same id)."""
+        if app.job_queue is None:
+            raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
+        interval = self._settings.dispatch_interval_seconds
+        app.job_queue.run_repeating(
+            self._run_job,
+            interval=interval,
+            first=1,
+            name=JOB_NAME,
+            job_kwargs={
+                "id": JOB_NAME,
+                "replace_existing": True,
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(interval),
+            },
+        )
+
+    async def _run_job(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        await self.tick(context.bot)
 
     def _poked(self, task: asyncio.Task[int]) -> None:
         self._pokes.discard(task)
@@ -178,28 +197,3 @@ class Dispatcher:
                 log.warning("a %s reminder was not sent (%r); retrying later", outgoing.kind, exc)
                 return Result(outgoing, Delivery.FAILED)
         return Result(outgoing, Delivery.SENT)
-
-
-async def dispatch_due(context: Context) -> None:
-    """The repeating job: send whatever is due."""
-    await context.bot_data.dispatcher.tick(context.bot)
-
-
-def register(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
-    """Add the one repeating dispatcher job (replacing any earlier one of the same id)."""
-    if app.job_queue is None:
-        raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
-    interval = settings.dispatch_interval_seconds
-    app.job_queue.run_repeating(
-        dispatch_due,
-        interval=interval,
-        first=1,
-        name=JOB_NAME,
-        job_kwargs={
-            "id": JOB_NAME,
-            "replace_existing": True,
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": int(interval),
-        },
-    )

@@ -24,10 +24,10 @@ from enum import StrEnum
 
 from bot.content.loader import SHOE_ANSWER, Knowledge
 from bot.content.models import CheckinAnswer, CheckinStep, Tier
+from bot.content.triage_engine import fitted_fix
 from bot.db.models import AlertLevel, Checkin, Reminder
 from bot.db.uow import Repositories
 from bot.services import escalation, reminders
-from bot.services.triage_engine import fitted_fix
 
 
 def _shoe_id(answer_id: str) -> int | None:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.content.triage_engine import InvalidPathError, Question, Result, Step, TriageEngine
 from bot.db.models import SymptomReport, TriageSession
 from bot.db.repositories import TriageState
 from bot.db.uow import Repositories
 from bot.services import gear
-from bot.services.triage_engine import InvalidPathError, Question, Result, Step, TriageEngine
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.content.triage_engine import TriageEngine
 from bot.db.models import PendingInput
 from bot.db.uow import Repositories
 from bot.services import gear, schedules, triage
-from bot.services.triage_engine import TriageEngine
 
 TypedReply = gear.GearView | schedules.RunsView | triage.TriageView | None
 """What typed text leads to: a gear or /runs screen, the open check's question, or nothing."""

@@ -13,8 +13,8 @@ from bot.content.catalog import Catalog, Texts
 from bot.content.keys import COMMANDS
 from bot.content.loader import Knowledge
 from bot.content.models import Tier
+from bot.content.triage_engine import Question, Result
 from bot.services.triage import TriageView
-from bot.services.triage_engine import Question, Result
 from bot.ui import callback_data
 
 

@@ -26,7 +26,7 @@ from bot.content.loader import RESULT, UNSURE, Knowledge, KnowledgeError, load_k
 from bot.content.loader import load_path_tests as load_paths_file
 from bot.content.models import Node, PathTest, Tier
 from bot.content.paths import gear_problems
-from bot.services.triage_engine import GearSettings, Question, Result, TriageEngine
+from bot.content.triage_engine import GearSettings, Question, Result, TriageEngine
 from bot.telegram_html import html_problem, parse_html
 from bot.ui import callback_data
 

@@ -16,7 +16,7 @@ from bot.content.__main__ import main
 from bot.content.cases import run_cases, table
 from bot.content.loader import Knowledge, KnowledgeError, load_cases, stated_minutes
 from bot.content.models import Tier
-from bot.services.triage_engine import Result, TriageEngine
+from bot.content.triage_engine import Result, TriageEngine
 from tests.content.test_knowledge import (
     KNOWLEDGE_DIR,
     _answer,

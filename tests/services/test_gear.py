@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.loader import Knowledge
+from bot.content.triage_engine import Result, TriageEngine
 from bot.db.uow import unit_of_work
 from bot.services import gear, schedules, triage, typed_text
 from bot.services.gear import NameProblem, clean_name
-from bot.services.triage_engine import Result, TriageEngine
 
 NOW = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
 RUNNER = 7_000_000_001
