@@ -22,6 +22,7 @@ from bot.content.loader import (
     load_path_tests,
 )
 from bot.content.paths import run_path_tests
+from bot.content.triage_engine import TriageEngine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,13 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "mermaid":
         print(mermaid(knowledge))
         return 0
-    report = run_cases(knowledge, cases)
+    engine = TriageEngine(knowledge)
+    report = run_cases(engine, cases)
     if args.command == "safety":
         for problem in report.problems:
             print(f"  - {problem}", file=sys.stderr)
         print(table(report))
         return 0 if report.met else 1
-    failures = run_path_tests(knowledge, tests) + report.problems
+    failures = run_path_tests(engine, tests) + report.problems
     if report.problems == [] and not report.met:
         failures.append("the clinical cases miss a target: run `python -m bot.content safety`")
     for failure in failures:

@@ -70,10 +70,9 @@ class SafetyReport:
         return not self.problems and all(figure.met for figure in self.figures)
 
 
-def run_cases(knowledge: Knowledge, cases: ClinicalCases) -> SafetyReport:
-    """Walk every case through the triage engine and score the results."""
-    engine = TriageEngine(knowledge)
-    first_screen = _first_screen(knowledge)
+def run_cases(engine: TriageEngine, cases: ClinicalCases) -> SafetyReport:
+    """Walk every case with `engine` and score the results."""
+    first_screen = _first_screen(engine.knowledge)
     results = tuple(_walk(engine, case, first_screen) for case in cases.cases)
     return SafetyReport(results, _figures(results, cases.targets))
 

@@ -580,29 +580,12 @@ def _check_gear(
 
 
 def _check_schedules(schedules: ScheduleOptions, problems: list[str]) -> None:
+    known = zoneinfo.available_timezones()
     for name in schedules.timezones:
-        if not is_timezone(name):
+        if name not in known:
             problems.append(f"schedules.yaml: timezones: {name} is not an IANA time zone")
     _check_unique("schedules.yaml", "start time", schedules.start_times, problems)
     _check_unique("schedules.yaml", "duration", (str(d) for d in schedules.durations), problems)
-
-
-def is_timezone(name: str) -> bool:
-    """Return whether `name` is an IANA time-zone name this machine can use."""
-    return name in timezone_names().values()
-
-
-_TIMEZONES: dict[str, str] = {}
-_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
-"""Files in a system zoneinfo folder that are not time zones a runner lives in."""
-
-
-def timezone_names() -> Mapping[str, str]:
-    """Map each known IANA zone name, lowercased, to its proper spelling (read once)."""
-    if not _TIMEZONES:
-        names = zoneinfo.available_timezones() - _NOT_ZONES
-        _TIMEZONES.update({name.lower(): name for name in names})
-    return _TIMEZONES
 
 
 def _check_stop(

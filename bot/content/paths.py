@@ -24,9 +24,9 @@ def gear_problems(knowledge: Knowledge, test: PathTest) -> list[str]:
     return problems
 
 
-def run_path_tests(knowledge: Knowledge, tests: PathTests) -> list[str]:
-    """Walk every path test; return one line per failure and per outcome left uncovered."""
-    engine = TriageEngine(knowledge)
+def run_path_tests(engine: TriageEngine, tests: PathTests) -> list[str]:
+    """Walk each path test with `engine`; return a line per failure and per outcome missed."""
+    knowledge = engine.knowledge
     failures: list[str] = []
     seen_stops: set[str] = set()
     seen_tiers: set[Tier] = set()

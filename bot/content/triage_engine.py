@@ -68,6 +68,11 @@ class TriageEngine:
     def __init__(self, knowledge: Knowledge) -> None:
         self._knowledge = knowledge
 
+    @property
+    def knowledge(self) -> Knowledge:
+        """Return the bundle this engine walks."""
+        return self._knowledge
+
     def first(self) -> Question:
         """Return the first question: the red-flag screen."""
         return self._question(self._knowledge.tree.root, 0)

@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from bot.content.loader import timezone_names
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 DAYS_IN_WEEK = 7
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:.hH]\s*(\d{2})\s*$")
@@ -89,12 +88,22 @@ def parse_time(text: str) -> time | None:
     return time(hour, minute)
 
 
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+"""Files in a system zoneinfo folder that are not time zones a runner lives in."""
+
+
+@cache
+def _timezone_names() -> dict[str, str]:
+    """Map each known IANA zone name, lowercased, to its proper spelling (read once)."""
+    return {name.lower(): name for name in available_timezones() - _NOT_ZONES}
+
+
 def find_timezone(text: str) -> str | None:
     """Return the IANA zone named in typed text (any letter case), or None."""
     name = text.strip().replace(" ", "_")
     if not name or len(name) > _MAX_TYPED:
         return None
-    return timezone_names().get(name.lower())
+    return _timezone_names().get(name.lower())
 
 
 def minutes_to_time(minutes: int) -> time:

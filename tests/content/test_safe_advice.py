@@ -63,7 +63,7 @@ def _result(engine: TriageEngine, path: list[tuple[str, str]]) -> Result:
 
 
 def test_every_case_walks_and_the_targets_are_met(knowledge: Knowledge) -> None:
-    report = run_cases(knowledge, load_cases(KNOWLEDGE_DIR))
+    report = run_cases(TriageEngine(knowledge), load_cases(KNOWLEDGE_DIR))
     assert report.problems == []
     assert report.met, table(report)
     assert len(report.results) >= 60
@@ -84,7 +84,7 @@ def test_a_case_that_skips_a_question_is_reported(knowledge: Knowledge, tmp_path
         data["cases"][0]["answers"]["q_red_flags"] = "maybe"
 
     _edit(directory / "tests" / "cases.yaml", forget)
-    problems = run_cases(knowledge, load_cases(directory)).problems
+    problems = run_cases(TriageEngine(knowledge), load_cases(directory)).problems
     assert any(p.endswith("gives no answer to q_urgent") for p in problems)
     assert any(p.endswith("q_red_flags has no answer maybe") for p in problems)
 
@@ -121,7 +121,7 @@ def test_the_table_names_each_miss(knowledge: Knowledge, tmp_path: Path) -> None
         case["expect"] = "urgent"
 
     _edit(directory / "tests" / "cases.yaml", harsher)
-    report = run_cases(knowledge, load_cases(directory))
+    report = run_cases(TriageEngine(knowledge), load_cases(directory))
     assert not report.met
     assert "- MISS: lace_pressure_ten_minutes expected urgent, got self_care" in table(report)
     assert "| Urgent or emergency stories under-triaged | 1 of" in table(report)
