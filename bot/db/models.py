@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -28,23 +29,60 @@ from bot.db.base import Base, BigIntId, UTCDateTime
 JsonColumn = JSON().with_variant(JSONB(), "postgresql")
 """JSON on SQLite, JSONB on PostgreSQL."""
 
-TRIAGE_STATUSES = ("open", "finished", "cancelled", "abandoned")
-"""Lifecycle of a triage session: only `open` sessions accept answers."""
 TIERS = ("emergency", "urgent", "see_doctor", "self_care")
 """The tiers a symptom report can carry (mirrors `bot.content.models.Tier`)."""
 SHOE_NAME_LENGTH = 40
 """The longest shoe name, in characters."""
-PENDING_KINDS = ("add_shoe", "rename_shoe", "timezone", "run_time")
-"""What a runner's next typed text is taken as: a new shoe's name, a shoe's new name, a time
-zone, or a run's start time."""
-PLAN_STATUSES = ("draft", "active", "done")
-"""A run plan is a draft while it is being added, active once saved, done once a one-off ran."""
-REMINDER_KINDS = ("tip", "checkin", "snooze")
-"""What a reminder sends: the pre-run tip, the post-run check-in, or a snoozed check-in again."""
-REMINDER_STATES = ("pending", "stopped")
-"""`pending` rows are sent when due; `stopped` ones wait for a runner who blocked the bot."""
-CHECKIN_STATUSES = ("open", "answered", "no_run")
-"""A check-in is open until its last question is answered or the runner says they didn't run."""
+
+
+class TriageStatus(StrEnum):
+    """Lifecycle of a triage session: only `open` sessions accept answers."""
+
+    OPEN = "open"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+    ABANDONED = "abandoned"
+    """Left open when the runner started another check."""
+
+
+class PendingKind(StrEnum):
+    """What a runner's next typed text is taken as."""
+
+    ADD_SHOE = "add_shoe"
+    RENAME_SHOE = "rename_shoe"
+    TIMEZONE = "timezone"
+    RUN_TIME = "run_time"
+
+
+class PlanStatus(StrEnum):
+    """A plan is a draft while being added, active once saved, done once a one-off ran."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    DONE = "done"
+
+
+class ReminderKind(StrEnum):
+    """What a reminder sends: the pre-run tip, the post-run check-in, or a snoozed check-in."""
+
+    TIP = "tip"
+    CHECKIN = "checkin"
+    SNOOZE = "snooze"
+
+
+class ReminderState(StrEnum):
+    """`pending` rows are sent when due; `stopped` ones wait for a runner who blocked the bot."""
+
+    PENDING = "pending"
+    STOPPED = "stopped"
+
+
+class CheckinStatus(StrEnum):
+    """A check-in is open until its last question is answered or the runner didn't run."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    NO_RUN = "no_run"
 
 
 class AlertLevel(IntEnum):
@@ -63,8 +101,8 @@ class AlertLevel(IntEnum):
     EMERGENCY = 4
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _one_of(column: str, values: Iterable[str]) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class User(Base):
@@ -88,7 +126,7 @@ class TriageSession(Base):
 
     __tablename__ = "triage_sessions"
     __table_args__ = (
-        CheckConstraint(_one_of("status", TRIAGE_STATUSES), name="status"),
+        CheckConstraint(_one_of("status", TriageStatus), name="status"),
         Index("ix_triage_sessions_user_id_status", "user_id", "status"),
     )
 
@@ -176,7 +214,7 @@ class PendingInput(Base):
     """The one typed answer the bot is waiting for from a runner; a new question replaces it."""
 
     __tablename__ = "pending_inputs"
-    __table_args__ = (CheckConstraint(_one_of("kind", PENDING_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(_one_of("kind", PendingKind), name="kind"),)
 
     user_id: Mapped[int] = mapped_column(
         BigInteger,
@@ -224,7 +262,7 @@ class RunPlan(Base):
 
     __tablename__ = "run_plans"
     __table_args__ = (
-        CheckConstraint(_one_of("status", PLAN_STATUSES), name="status"),
+        CheckConstraint(_one_of("status", PlanStatus), name="status"),
         CheckConstraint("weekdays BETWEEN 0 AND 127", name="weekdays"),
         CheckConstraint("start_minute BETWEEN 0 AND 1439", name="start_minute"),
         CheckConstraint("duration_minutes BETWEEN 1 AND 600", name="duration_minutes"),
@@ -253,7 +291,7 @@ class Checkin(Base):
 
     __tablename__ = "checkins"
     __table_args__ = (
-        CheckConstraint(_one_of("status", CHECKIN_STATUSES), name="status"),
+        CheckConstraint(_one_of("status", CheckinStatus), name="status"),
         UniqueConstraint("plan_id", "run_at", name="uq_checkins_plan_id_run_at"),
         Index("ix_checkins_user_id_answered_at", "user_id", "answered_at"),
     )
@@ -287,8 +325,8 @@ class Reminder(Base):
 
     __tablename__ = "reminders"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", REMINDER_KINDS), name="kind"),
-        CheckConstraint(_one_of("state", REMINDER_STATES), name="state"),
+        CheckConstraint(_one_of("kind", ReminderKind), name="kind"),
+        CheckConstraint(_one_of("state", ReminderState), name="state"),
         UniqueConstraint("plan_id", "kind", name="uq_reminders_plan_id_kind"),
         Index("ix_reminders_state_due_at_id", "state", "due_at", "id"),
     )

@@ -23,14 +23,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     Checkin,
+    CheckinStatus,
     HealthNote,
     PendingInput,
+    PlanStatus,
     Reminder,
+    ReminderState,
     RunnerSettings,
     RunPlan,
     Shoe,
     SymptomReport,
     TriageSession,
+    TriageStatus,
     User,
 )
 
@@ -80,8 +84,8 @@ class UserRepo:
                 # fell due meanwhile are skipped to the next run by the dispatcher, not sent late.
                 await self._session.execute(
                     update(Reminder)
-                    .where(Reminder.user_id == user_id, Reminder.state == "stopped")
-                    .values(state="pending")
+                    .where(Reminder.user_id == user_id, Reminder.state == ReminderState.STOPPED)
+                    .values(state=ReminderState.PENDING)
                 )
             user.language_code = language_code
             user.is_active = True
@@ -131,7 +135,8 @@ _TRIAGE_COLUMNS = select(
 _TRIAGE_BY_ID = _TRIAGE_COLUMNS.where(_TRIAGE_TABLE.c.id == bindparam("id"))
 _OPEN_TRIAGE_OF = (
     _TRIAGE_COLUMNS.where(
-        _TRIAGE_TABLE.c.user_id == bindparam("user_id"), _TRIAGE_TABLE.c.status == "open"
+        _TRIAGE_TABLE.c.user_id == bindparam("user_id"),
+        _TRIAGE_TABLE.c.status == TriageStatus.OPEN,
     )
     .order_by(_TRIAGE_TABLE.c.id.desc())
     .limit(1)
@@ -144,7 +149,7 @@ spend more than the whole statement costs, on the path of every button press."""
 def _close_open_triage(user_id: int, status: str, now: datetime) -> Update:
     return (
         update(TriageSession)
-        .where(TriageSession.user_id == user_id, TriageSession.status == "open")
+        .where(TriageSession.user_id == user_id, TriageSession.status == TriageStatus.OPEN)
         .values(status=status, updated_at=now)
     )
 
@@ -186,7 +191,7 @@ class TriageRepo:
 
     async def abandon_open(self, user_id: int, now: datetime) -> None:
         """Mark any open session of the runner abandoned."""
-        await self._session.execute(_close_open_triage(user_id, "abandoned", now))
+        await self._session.execute(_close_open_triage(user_id, TriageStatus.ABANDONED, now))
 
     async def add(self, triage: TriageSession) -> TriageSession:
         """Insert a session and return it with its id."""
@@ -363,7 +368,9 @@ class ScheduleRepo:
         """Return a run plan by id."""
         return await self._session.get(RunPlan, plan_id)
 
-    async def plans(self, user_id: int, statuses: Sequence[str] = ("active",)) -> list[RunPlan]:
+    async def plans(
+        self, user_id: int, statuses: Sequence[PlanStatus] = (PlanStatus.ACTIVE,)
+    ) -> list[RunPlan]:
         """Return a runner's plans with these statuses, oldest first (changes so far included)."""
         await self._session.flush()
         result = await self._session.scalars(
@@ -387,7 +394,7 @@ class ScheduleRepo:
     async def delete_drafts(self, user_id: int) -> None:
         """Delete the runner's unfinished drafts."""
         await self._session.execute(
-            delete(RunPlan).where(RunPlan.user_id == user_id, RunPlan.status == "draft")
+            delete(RunPlan).where(RunPlan.user_id == user_id, RunPlan.status == PlanStatus.DRAFT)
         )
 
 
@@ -425,7 +432,7 @@ class ReminderRepo:
             .join(RunPlan, RunPlan.id == Reminder.plan_id)
             .join(User, User.id == Reminder.user_id)
             .outerjoin(RunnerSettings, RunnerSettings.user_id == Reminder.user_id)
-            .where(Reminder.state == "pending", Reminder.due_at <= now)
+            .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= now)
             .order_by(Reminder.due_at, Reminder.id)
             .limit(limit)
             .with_for_update(skip_locked=True, of=Reminder)
@@ -452,14 +459,14 @@ class ReminderRepo:
     async def stop_for_user(self, user_id: int) -> None:
         """Stop every reminder of a runner (they blocked the bot)."""
         await self._session.execute(
-            update(Reminder).where(Reminder.user_id == user_id).values(state="stopped")
+            update(Reminder).where(Reminder.user_id == user_id).values(state=ReminderState.STOPPED)
         )
 
     async def next_due_for_user(self, user_id: int) -> datetime | None:
         """Return when the runner's next pending reminder falls due, if any."""
         return await self._session.scalar(
             select(func.min(Reminder.due_at)).where(
-                Reminder.user_id == user_id, Reminder.state == "pending"
+                Reminder.user_id == user_id, Reminder.state == ReminderState.PENDING
             )
         )
 
@@ -486,7 +493,7 @@ class CheckinRepo:
                 user_id=user_id,
                 plan_id=plan_id,
                 run_at=run_at,
-                status="open",
+                status=CheckinStatus.OPEN,
                 answers=[],
                 created_at=now,
             )

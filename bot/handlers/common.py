@@ -7,20 +7,21 @@ from telegram import Update
 from bot.content.catalog import Texts
 from bot.content.loader import Knowledge
 from bot.context import Context
+from bot.db.models import PendingKind
 from bot.db.uow import unit_of_work
 from bot.handlers.replies import answer, reply_with, send, telegram_texts, texts_for
 from bot.handlers.runs import schedule_context
 from bot.handlers.triage import start_triage
-from bot.services import gear, schedules, triage, typed_text
+from bot.services import schedules, triage, typed_text, users
 from bot.ui import gear_screens, schedule_screens, screens
 
 DEEP_LINK_TRIAGE = "triage"
 """`t.me/<bot>?start=triage` opens the check straight away."""
 STOPPED_WAITING = {
-    gear.ADD_SHOE: "gear_flow.naming_stopped",
-    gear.RENAME_SHOE: "gear_flow.naming_stopped",
-    schedules.AWAIT_TIMEZONE: "tz.typing_stopped",
-    schedules.AWAIT_TIME: "runs.typing_stopped",
+    PendingKind.ADD_SHOE: "gear_flow.naming_stopped",
+    PendingKind.RENAME_SHOE: "gear_flow.naming_stopped",
+    PendingKind.TIMEZONE: "tz.typing_stopped",
+    PendingKind.RUN_TIME: "runs.typing_stopped",
 }
 """What /cancel says after it stopped waiting for each kind of typed answer."""
 
@@ -35,7 +36,7 @@ async def start(update: Update, context: Context) -> None:
         return
     data = context.bot_data
     async with unit_of_work(data.sessionmaker) as repos:
-        await repos.users.seen(user.id, user.language_code, data.clock.now())
+        await users.seen(repos, user.id, user.language_code, data.clock.now())
         t = await texts_for(repos, context, update)
     await send(message, screens.welcome(t, user.first_name))
 

@@ -19,11 +19,11 @@ async def settings(update: Update, context: Context) -> None:
         return
     data = context.bot_data
     async with unit_of_work(data.sessionmaker) as repos:
-        stored = await repos.users.seen(user.id, user.language_code, data.clock.now())
+        chosen = await users.seen(repos, user.id, user.language_code, data.clock.now())
         t = await texts_for(repos, context, update)
         reminders = await _reminder_settings(repos, context, user.id, t)
     catalog = data.knowledge.catalog
-    screen = screens.settings_screen(t, catalog, stored.language, user.language_code, reminders)
+    screen = screens.settings_screen(t, catalog, chosen, user.language_code, reminders)
     await send(message, screen)
 
 
@@ -55,11 +55,13 @@ async def on_button(update: Update, context: Context) -> None:
     confirmed = callback_data.decode_delete(query.data)
     async with unit_of_work(data.sessionmaker) as repos:
         if language is not None:
-            choice = None if language == callback_data.AUTO_LANGUAGE else language
-            if choice is not None and choice not in data.knowledge.catalog.languages:
-                choice = None
-            await users.choose_language(
-                repos, user.id, user.language_code, choice, data.clock.now()
+            choice = await users.choose_language(
+                repos,
+                user.id,
+                user.language_code,
+                None if language == callback_data.AUTO_LANGUAGE else language,
+                data.knowledge.catalog.languages,
+                data.clock.now(),
             )
         elif confirmed:
             await users.delete_everything(repos, user.id)

@@ -23,6 +23,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content.loader import Knowledge
+from bot.db.models import ReminderKind
 from bot.db.uow import unit_of_work
 from bot.retries import SEND_ONCE
 from bot.services import checkins, reminders
@@ -128,7 +129,7 @@ class Dispatcher:
             messages: dict[int, Screen] = {}
             for outgoing in claim.outgoing:
                 t = self._knowledge.catalog.texts(outgoing.language)
-                if outgoing.kind == reminders.TIP:
+                if outgoing.kind == ReminderKind.TIP:
                     messages[outgoing.reminder_id] = schedule_screens.tip_message(t, outgoing)
                     continue
                 question = await checkins.current(

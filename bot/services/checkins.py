@@ -25,7 +25,7 @@ from enum import StrEnum
 from bot.content.loader import SHOE_ANSWER, Knowledge
 from bot.content.models import CheckinAnswer, CheckinStep, Tier
 from bot.content.triage_engine import fitted_fix
-from bot.db.models import AlertLevel, Checkin, Reminder
+from bot.db.models import AlertLevel, Checkin, CheckinStatus, Reminder, ReminderKind, ReminderState
 from bot.db.uow import Repositories
 from bot.services import escalation, reminders
 
@@ -133,7 +133,7 @@ def question(
     `notes` are the runner's health notes; `shoes` their shoes, the default first: a shoe
     question shows one button each.
     """
-    if checkin.status != "open":
+    if checkin.status != CheckinStatus.OPEN:
         return None
     step = _waiting_step(checkin, knowledge, notes)
     if step is None:
@@ -222,7 +222,7 @@ async def _runners(repos: Repositories, user_id: int, checkin_id: int) -> Checki
     checkin = await repos.checkins.get(checkin_id)
     if checkin is None or checkin.user_id != user_id:
         return Stale(Closed.UNKNOWN)
-    return checkin if checkin.status == "open" else Stale(Closed.FINISHED)
+    return checkin if checkin.status == CheckinStatus.OPEN else Stale(Closed.FINISHED)
 
 
 async def _open(
@@ -244,7 +244,7 @@ async def current(
 ) -> CheckinQuestion | None:
     """Return the open question of a check-in (to send it again after a snooze)."""
     checkin = await repos.checkins.get(checkin_id)
-    if checkin is None or checkin.status != "open":
+    if checkin is None or checkin.status != CheckinStatus.OPEN:
         return None
     opened = await _open(repos, knowledge, default_zone, checkin)
     return None if isinstance(opened, Stale) else opened.shown
@@ -357,7 +357,7 @@ async def _record(
     if not ending and following_id is not None:
         following = _asked(knowledge.checkin_steps.get(following_id), knowledge, notes)
     if following is None:
-        checkin.status = "answered"
+        checkin.status = CheckinStatus.ANSWERED
         return await _conclude(repos, knowledge, checkin, ending, now)
     if not following.shoes:
         asked = question(checkin, knowledge, shown.zone, notes)
@@ -365,7 +365,7 @@ async def _record(
     shoes = await _shoe_choices(repos, checkin.user_id)
     done = await _conclude(repos, knowledge, checkin, ending, now)
     if not shoes:  # nothing to choose from: the shoe question is skipped
-        checkin.status = "answered"
+        checkin.status = CheckinStatus.ANSWERED
         fits_gear = done.fix is not None and bool(knowledge.fixes[done.fix].variants)
         return replace(done, invite_to_gear=fits_gear)
     asked = question(checkin, knowledge, shown.zone, notes, shoes)
@@ -383,7 +383,7 @@ async def _record_shoes(
         return Stale(Closed.SHOE_GONE, shown)
     checkin.shoe_id = shoe_id
     checkin.answers = [*checkin.answers, [shown.step_id, chosen.id]]
-    checkin.status = "answered"
+    checkin.status = CheckinStatus.ANSWERED
     given = _given(checkin, knowledge)
     fix = _tip(given) if checkin.numb else None
     shoe = await repos.shoes.get(checkin.user_id, shoe_id) if shoe_id is not None else None
@@ -491,16 +491,16 @@ async def snooze(
     if plan is None:
         return Stale(Closed.FINISHED)
     due = now + timedelta(minutes=knowledge.schedules.snooze_minutes)
-    fake = Reminder(kind=reminders.SNOOZE, run_at=checkin.run_at)
+    fake = Reminder(kind=ReminderKind.SNOOZE, run_at=checkin.run_at)
     if due > reminders.late_limit(fake, plan, knowledge):
         return Stale(Closed.FINISHED)
     existing = {r.kind: r for r in await repos.reminders.for_plan(plan.id)}
-    reminder = existing.get(reminders.SNOOZE)
+    reminder = existing.get(ReminderKind.SNOOZE)
     if reminder is None:
-        reminder = Reminder(user_id=user_id, plan_id=plan.id, kind=reminders.SNOOZE)
+        reminder = Reminder(user_id=user_id, plan_id=plan.id, kind=ReminderKind.SNOOZE)
         repos.reminders.add(reminder)
     reminder.run_at, reminder.due_at, reminder.checkin_id = checkin.run_at, due, checkin.id
-    reminder.state, reminder.attempts, reminder.claimed_until = "pending", 0, None
+    reminder.state, reminder.attempts, reminder.claimed_until = ReminderState.PENDING, 0, None
     return Stale(Closed.SNOOZED)
 
 
@@ -511,5 +511,5 @@ async def no_run(repos: Repositories, user_id: int, checkin_id: int, now: dateti
         return checkin
     if checkin.numb is not None:  # an old copy: the runner already said how their feet were
         return Stale(Closed.FINISHED)
-    checkin.status, checkin.answered_at = "no_run", now
+    checkin.status, checkin.answered_at = CheckinStatus.NO_RUN, now
     return Stale(Closed.NO_RUN)

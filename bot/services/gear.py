@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.content.models import GearSetting
-from bot.db.models import PENDING_KINDS, SHOE_NAME_LENGTH, PendingInput, Shoe
+from bot.db.models import SHOE_NAME_LENGTH, PendingInput, PendingKind, Shoe
 from bot.db.uow import Repositories
 
 MAX_SHOES = 10
@@ -26,8 +26,7 @@ NAME_MAX_LENGTH = SHOE_NAME_LENGTH
 """The longest shoe name, in characters."""
 NAMING_EXPIRES_AFTER = timedelta(hours=1)
 """A name typed later than this after the bot asked for it is treated as ordinary text."""
-ADD_SHOE, RENAME_SHOE = PENDING_KINDS[:2]
-NAMING = frozenset({ADD_SHOE, RENAME_SHOE})
+NAMING = frozenset({PendingKind.ADD_SHOE, PendingKind.RENAME_SHOE})
 """The typed answers gear waits for."""
 
 GearRules = Mapping[str, GearSetting]
@@ -187,12 +186,16 @@ async def ask_for_name(
     if shoe_id is None:
         if len(await repos.shoes.for_user(user_id)) >= MAX_SHOES:
             return Refusal.LIMIT
-        await repos.pending.wait_for(user_id, ADD_SHOE, None, now, now + NAMING_EXPIRES_AFTER)
+        await repos.pending.wait_for(
+            user_id, PendingKind.ADD_SHOE, None, now, now + NAMING_EXPIRES_AFTER
+        )
         return NamePrompt()
     shoe = await repos.shoes.get(user_id, shoe_id)
     if shoe is None:
         return await _gone(repos, rules, user_id)
-    await repos.pending.wait_for(user_id, RENAME_SHOE, shoe.id, now, now + NAMING_EXPIRES_AFTER)
+    await repos.pending.wait_for(
+        user_id, PendingKind.RENAME_SHOE, shoe.id, now, now + NAMING_EXPIRES_AFTER
+    )
     return NamePrompt(_view(rules, shoe))
 
 
@@ -206,7 +209,7 @@ async def cancel_naming(
     pending = await repos.pending.get(user_id)
     if pending is None or pending.kind not in NAMING:
         return await shoe_list(repos, rules, user_id)
-    renaming = pending.ref_id if pending.kind == RENAME_SHOE else None
+    renaming = pending.ref_id if pending.kind == PendingKind.RENAME_SHOE else None
     await repos.pending.clear(user_id, NAMING)
     if renaming is not None:
         shoe = await repos.shoes.get(user_id, renaming)
@@ -226,7 +229,7 @@ async def receive_name(
     """Take typed text as the shoe name `pending` (a naming, still current) waits for."""
     shoes = await repos.shoes.for_user(user_id)
     renamed = next((s for s in shoes if s.id == pending.ref_id), None)
-    if pending.kind == RENAME_SHOE and renamed is None:
+    if pending.kind == PendingKind.RENAME_SHOE and renamed is None:
         await repos.pending.clear(user_id)
         return await _gone(repos, rules, user_id)
     name, problem = clean_name(text)
@@ -342,7 +345,11 @@ async def delete(
     if doomed is None:
         return GearList(_views(rules, shoes), shoe_gone=True)
     pending = await repos.pending.get(user_id)
-    if pending is not None and pending.kind == RENAME_SHOE and pending.ref_id == doomed.id:
+    if (
+        pending is not None
+        and pending.kind == PendingKind.RENAME_SHOE
+        and pending.ref_id == doomed.id
+    ):
         await repos.pending.clear(user_id)  # its new name is no longer awaited
     await repos.shoes.delete(doomed)
     remaining = [s for s in shoes if s is not doomed]

@@ -29,13 +29,19 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Knowledge
-from bot.db.models import Reminder, RunnerSettings, RunPlan, User
+from bot.db.models import (
+    CheckinStatus,
+    PlanStatus,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    RunnerSettings,
+    RunPlan,
+    User,
+)
 from bot.db.uow import Repositories
 from bot.services.scheduling import RunPattern, minutes_to_time, next_run, weekdays_from_mask
 
-TIP = "tip"
-CHECKIN = "checkin"
-SNOOZE = "snooze"
 RETRY_BASE = timedelta(minutes=1)
 """The first retry after a timeout or server error; each further one waits twice as long."""
 RETRY_LONGEST = timedelta(minutes=30)
@@ -118,19 +124,19 @@ def pattern_of(plan: RunPlan) -> RunPattern | None:
 def offset(kind: str, plan: RunPlan, knowledge: Knowledge) -> timedelta:
     """Return where a reminder of `kind` sits relative to its run's start."""
     options = knowledge.schedules
-    if kind == TIP:
+    if kind == ReminderKind.TIP:
         return -timedelta(minutes=options.tip_minutes_before)
     return timedelta(minutes=(plan.duration_minutes or 0) + options.checkin_minutes_after)
 
 
 def late_limit(reminder: Reminder, plan: RunPlan, knowledge: Knowledge) -> datetime:
     """Return the time after which a reminder is no use any more and is skipped."""
-    if reminder.kind == TIP:
+    if reminder.kind == ReminderKind.TIP:
         return reminder.run_at
     late = timedelta(hours=knowledge.schedules.checkin_late_hours)
-    if reminder.kind == SNOOZE:
+    if reminder.kind == ReminderKind.SNOOZE:
         late += timedelta(minutes=knowledge.schedules.snooze_minutes)
-    return reminder.run_at + offset(CHECKIN, plan, knowledge) + late
+    return reminder.run_at + offset(ReminderKind.CHECKIN, plan, knowledge) + late
 
 
 def is_paused(settings: RunnerSettings | None, run_at: datetime, now: datetime) -> bool:
@@ -145,12 +151,12 @@ async def schedule_plan(
     """Set the plan's tip and check-in reminders to their next occurrences after `now`."""
     existing = {r.kind: r for r in await repos.reminders.for_plan(plan.id)}
     pattern = pattern_of(plan)
-    for kind, wanted in ((TIP, plan.tip_on), (CHECKIN, plan.checkin_on)):
+    for kind, wanted in ((ReminderKind.TIP, plan.tip_on), (ReminderKind.CHECKIN, plan.checkin_on)):
         reminder = existing.get(kind)
         shift = offset(kind, plan, knowledge)
         start = (
             next_run(pattern, zone, now, shift)
-            if wanted and plan.status == "active" and pattern is not None
+            if wanted and plan.status == PlanStatus.ACTIVE and pattern is not None
             else None
         )
         if start is None:
@@ -158,7 +164,9 @@ async def schedule_plan(
                 await repos.reminders.remove(reminder)
             continue
         if reminder is None:
-            reminder = Reminder(user_id=plan.user_id, plan_id=plan.id, kind=kind, state="pending")
+            reminder = Reminder(
+                user_id=plan.user_id, plan_id=plan.id, kind=kind, state=ReminderState.PENDING
+            )
             repos.reminders.add(reminder)
         reminder.run_at, reminder.due_at = start, start + shift
         reminder.attempts, reminder.claimed_until = 0, None
@@ -180,7 +188,7 @@ def _advance(
     after: datetime,
 ) -> Reminder | None:
     """Move a reminder to its next occurrence after `after`; return it, or None to delete it."""
-    if reminder.kind == SNOOZE:
+    if reminder.kind == ReminderKind.SNOOZE:
         return None
     pattern = pattern_of(plan)
     shift = offset(reminder.kind, plan, knowledge)
@@ -242,7 +250,7 @@ async def claim_due(
         cursor = (reminder.due_at, reminder.id)
         zone = zone_of(settings, default_zone)
         if not user.is_active:
-            reminder.state = "stopped"
+            reminder.state = ReminderState.STOPPED
             continue
         paused = is_paused(settings, reminder.run_at, now)
         if paused or now > late_limit(reminder, plan, knowledge):
@@ -253,11 +261,13 @@ async def claim_due(
             if not kept or reminder.due_at > now:
                 continue
         tip_id = checkin_id = None
-        if reminder.kind == TIP:
+        if reminder.kind == ReminderKind.TIP:
             tip_id = next_tip(knowledge.tips, settings.last_tip if settings else None)
-        elif reminder.kind == CHECKIN:
+        elif reminder.kind == ReminderKind.CHECKIN:
             checkin = await repos.checkins.open_for_run(user.id, plan.id, reminder.run_at, now)
-            if checkin.status != "open":  # answered from an earlier copy (a crash's resend)
+            if (
+                checkin.status != CheckinStatus.OPEN
+            ):  # answered from an earlier copy (a crash's resend)
                 await _past_this_run(repos, reminder, plan, zone, knowledge)
                 continue
             checkin_id = checkin.id
@@ -265,7 +275,7 @@ async def claim_due(
             snoozed = (
                 await repos.checkins.get(reminder.checkin_id) if reminder.checkin_id else None
             )
-            if snoozed is None or snoozed.status != "open":
+            if snoozed is None or snoozed.status != CheckinStatus.OPEN:
                 await repos.reminders.remove(reminder)
                 continue
             checkin_id = snoozed.id

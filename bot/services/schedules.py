@@ -15,7 +15,14 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Knowledge
-from bot.db.models import PENDING_KINDS, PendingInput, RunnerSettings, RunPlan
+from bot.db.models import (
+    PendingInput,
+    PendingKind,
+    PlanStatus,
+    ReminderKind,
+    RunnerSettings,
+    RunPlan,
+)
 from bot.db.uow import Repositories
 from bot.services import reminders
 from bot.services.scheduling import (
@@ -29,8 +36,7 @@ from bot.services.scheduling import (
 
 PAUSED_UNTIL_RESUMED = datetime(9000, 1, 1, tzinfo=UTC)
 """The pause end that stands for "until I resume"."""
-AWAIT_TIMEZONE, AWAIT_TIME = PENDING_KINDS[2:]
-AWAITED = frozenset({AWAIT_TIMEZONE, AWAIT_TIME})
+AWAITED = frozenset({PendingKind.TIMEZONE, PendingKind.RUN_TIME})
 """The typed answers /runs waits for."""
 AWAIT_FOR = timedelta(minutes=30)
 """Typed text counts as the awaited answer for this long after the question was shown."""
@@ -135,10 +141,12 @@ def _zone_view(settings: RunnerSettings | None, ctx: Context) -> ZoneView:
 
 def _plan_view(plan: RunPlan, zone: ZoneInfo, now: datetime) -> PlanView:
     pattern = reminders.pattern_of(plan)
-    upcoming = next_run(pattern, zone, now) if pattern and plan.status == "active" else None
+    upcoming = (
+        next_run(pattern, zone, now) if pattern and plan.status == PlanStatus.ACTIVE else None
+    )
     return PlanView(
         id=plan.id,
-        draft=plan.status == "draft",
+        draft=plan.status == PlanStatus.DRAFT,
         weekdays=weekdays_from_mask(plan.weekdays),
         one_off=plan.one_off_date,
         start=minutes_to_time(plan.start_minute) if plan.start_minute is not None else None,
@@ -166,7 +174,7 @@ async def _view(
     zone = reminders.zone_of(settings, ctx.default_zone)
     plans = await repos.schedules.plans(user_id)
     for finished in [p for p in plans if _finished(p, zone, ctx.now)]:
-        finished.status = "done"
+        finished.status = PlanStatus.DONE
         finished.updated_at = ctx.now
         plans.remove(finished)
     paused = settings.paused_until if settings is not None else None
@@ -231,7 +239,7 @@ async def start_adding(
     await repos.users.seen(user_id, language_code, ctx.now)
     settings = await repos.schedules.settings_for(user_id, ctx.now)
     if settings.timezone is None:
-        await _await(repos, user_id, ctx, AWAIT_TIMEZONE, THEN_ADD)
+        await _await(repos, user_id, ctx, PendingKind.TIMEZONE, THEN_ADD)
         return await _view(repos, user_id, ctx, Screen.TIMEZONE, then_add=True)
     await _await(repos, user_id, ctx, None)
     view = await _view(repos, user_id, ctx, Screen.LIST)
@@ -241,7 +249,7 @@ async def start_adding(
     draft = await repos.schedules.add_plan(
         RunPlan(
             user_id=user_id,
-            status="draft",
+            status=PlanStatus.DRAFT,
             weekdays=0,
             tip_on=True,
             checkin_on=True,
@@ -257,7 +265,7 @@ async def timezone_screen(
 ) -> RunsView:
     """Show the time-zone choice and take a typed zone name next."""
     await repos.users.seen(user_id, language_code, ctx.now)
-    await _await(repos, user_id, ctx, AWAIT_TIMEZONE)
+    await _await(repos, user_id, ctx, PendingKind.TIMEZONE)
     return await _view(repos, user_id, ctx, Screen.TIMEZONE)
 
 
@@ -295,7 +303,7 @@ async def receive_typed(
 
     None when the run it was for is gone: the text is then ordinary text.
     """
-    if pending.kind == AWAIT_TIMEZONE:
+    if pending.kind == PendingKind.TIMEZONE:
         then_add = pending.ref_id == THEN_ADD
         if find_timezone(text) is None:
             return await _view(
@@ -314,7 +322,7 @@ async def receive_typed(
 
 async def _own_plan(repos: Repositories, user_id: int, plan_id: int | None) -> RunPlan | None:
     plan = await repos.schedules.plan(plan_id) if plan_id is not None else None
-    if plan is None or plan.user_id != user_id or plan.status == "done":
+    if plan is None or plan.user_id != user_id or plan.status == PlanStatus.DONE:
         return None
     return plan
 
@@ -331,9 +339,9 @@ async def _changed(
 ) -> RunsView:
     """After a change: a draft goes on to its next question; a saved run is rescheduled."""
     plan.updated_at = ctx.now
-    if plan.status == "draft":
+    if plan.status == PlanStatus.DRAFT:
         screen = _first_missing(plan) or draft_next
-        awaited = AWAIT_TIME if screen is Screen.TIME else None
+        awaited = PendingKind.RUN_TIME if screen is Screen.TIME else None
         await _await(repos, user_id, ctx, awaited, plan.id)
         return await _view(repos, user_id, ctx, screen, plan)
     await _await(repos, user_id, ctx, None)
@@ -392,7 +400,7 @@ async def plan_action(
         plan.one_off_date, plan.weekdays = chosen, 0
         return await _changed(repos, user_id, plan, ctx, Screen.TIME)
     if action is RunsAction.TIME:
-        await _await(repos, user_id, ctx, AWAIT_TIME, plan.id)
+        await _await(repos, user_id, ctx, PendingKind.RUN_TIME, plan.id)
         return await _view(repos, user_id, ctx, Screen.TIME, plan)
     if action is RunsAction.SET_TIME and argument is not None:
         return await _set_time(
@@ -416,7 +424,7 @@ async def plan_action(
         return await _save(repos, user_id, plan, ctx)
     if action is RunsAction.CANCEL:
         await _await(repos, user_id, ctx, None)
-        if plan.status == "draft":
+        if plan.status == PlanStatus.DRAFT:
             await repos.schedules.delete_plan(plan)
             return await _view(repos, user_id, ctx, Screen.CANCELLED)
         return await _view(repos, user_id, ctx, Screen.LIST)
@@ -432,13 +440,13 @@ async def _save(repos: Repositories, user_id: int, plan: RunPlan, ctx: Context) 
     missing = _first_missing(plan)
     if missing is not None:
         return await _view(repos, user_id, ctx, missing, plan)
-    if plan.status == "draft":
+    if plan.status == PlanStatus.DRAFT:
         if not (await _view(repos, user_id, ctx, Screen.LIST)).can_add:
             return await _view(repos, user_id, ctx, Screen.LIST, note="runs.limit", alert=True)
-        plan.status = "active"
+        plan.status = PlanStatus.ACTIVE
     zone = reminders.zone_of(await repos.schedules.settings(user_id), ctx.default_zone)
     if plan.one_off_date is not None and _finished(plan, zone, ctx.now):
-        plan.status = "draft"
+        plan.status = PlanStatus.DRAFT
         return await _view(repos, user_id, ctx, Screen.DATE, plan, note="runs.in_past")
     plan.updated_at = ctx.now
     await reminders.schedule_plan(repos, plan, zone, ctx.knowledge, ctx.now)
@@ -489,8 +497,8 @@ async def skip_run(
     if plan is not None:
         zone = reminders.zone_of(await repos.schedules.settings(user_id), ctx.default_zone)
         for reminder in await repos.reminders.for_plan(plan.id):
-            if reminder.kind == reminders.CHECKIN and reminder.run_at == run_at:
-                due = run_at + reminders.offset(reminders.CHECKIN, plan, ctx.knowledge)
+            if reminder.kind == ReminderKind.CHECKIN and reminder.run_at == run_at:
+                due = run_at + reminders.offset(ReminderKind.CHECKIN, plan, ctx.knowledge)
                 await reminders.advance_or_delete(
                     repos, reminder, plan, zone, ctx.knowledge, max(due, ctx.now)
                 )

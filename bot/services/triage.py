@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.content.triage_engine import InvalidPathError, Question, Result, Step, TriageEngine
-from bot.db.models import SymptomReport, TriageSession
+from bot.db.models import SymptomReport, TriageSession, TriageStatus
 from bot.db.repositories import TriageState
 from bot.db.uow import Repositories
 from bot.services import gear
@@ -75,7 +75,9 @@ async def start(
     # Typed text during a check repeats its question, so nothing else may be waiting for it.
     await repos.pending.clear(user_id)
     triage = await repos.triage.add(
-        TriageSession(user_id=user_id, status="open", path=[], created_at=now, updated_at=now)
+        TriageSession(
+            user_id=user_id, status=TriageStatus.OPEN, path=[], created_at=now, updated_at=now
+        )
     )
     return TriageView(triage.id, engine.first(), language=runner.language)
 
@@ -121,7 +123,9 @@ async def answer(
             view = engine.walk(path, shoe.settings)
     finished = isinstance(view, Result)
     answers = _stored(path)
-    await repos.triage.save(triage.id, answers, "finished" if finished else "open", now)
+    await repos.triage.save(
+        triage.id, answers, TriageStatus.FINISHED if finished else TriageStatus.OPEN, now
+    )
     if isinstance(view, Result):
         if view.health:
             await repos.health.update(user_id, view.health, now)
@@ -165,7 +169,7 @@ async def back(
         first = TriageView(session_id, engine.first(), language=language)
         return Stale(StaleReason.OUT_OF_DATE, first, language)
     path, view = engine.back(loaded.path)
-    await repos.triage.save(loaded.triage.id, _stored(path), "open", now)
+    await repos.triage.save(loaded.triage.id, _stored(path), TriageStatus.OPEN, now)
     return TriageView(session_id, view, language=language)
 
 
@@ -176,15 +180,15 @@ async def cancel(
     triage = await repos.triage.get(session_id)
     if triage is None or triage.user_id != user_id:
         return Stale(StaleReason.UNKNOWN)
-    if triage.status != "open":
+    if triage.status != TriageStatus.OPEN:
         return Stale(StaleReason.CLOSED, language=triage.language)
-    await repos.triage.save(triage.id, triage.path, "cancelled", now)
+    await repos.triage.save(triage.id, triage.path, TriageStatus.CANCELLED, now)
     return Cancelled(triage.language)
 
 
 async def cancel_open(repos: Repositories, user_id: int, now: datetime) -> bool:
     """Cancel the runner's open triage (/cancel); return False if none was open."""
-    return await repos.triage.close_open(user_id, "cancelled", now) > 0
+    return await repos.triage.close_open(user_id, TriageStatus.CANCELLED, now) > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,14 +210,14 @@ async def _open_session(
     if triage is None or triage.user_id != user_id:
         return Stale(StaleReason.UNKNOWN)
     language = triage.language
-    if triage.status != "open":
+    if triage.status != TriageStatus.OPEN:
         return Stale(StaleReason.CLOSED, language=language)
     path = _steps(triage.path)
     try:
         view = engine.walk(path)
     except InvalidPathError:
         # The triage content changed under this session: start it again, politely.
-        await repos.triage.save(triage.id, [], "open", now)
+        await repos.triage.save(triage.id, [], TriageStatus.OPEN, now)
         return TriageView(triage.id, engine.first(), restarted=True, language=language)
     if step != len(path) or not isinstance(view, Question):
         return Stale(StaleReason.OUT_OF_DATE, TriageView(triage.id, view), language)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.content.triage_engine import TriageEngine
-from bot.db.models import PendingInput
+from bot.db.models import PendingInput, PendingKind
 from bot.db.uow import Repositories
 from bot.services import gear, schedules, triage
 
@@ -48,11 +48,11 @@ async def receive(
     return await triage.current(repos, engine, user_id)
 
 
-async def stop(repos: Repositories, user_id: int, now: datetime) -> str | None:
+async def stop(repos: Repositories, user_id: int, now: datetime) -> PendingKind | None:
     """Stop waiting for typed text (/cancel); return the kind that was awaited, if any."""
     pending = await awaited(repos, user_id, now)
     if pending is None:
         return None
-    kind = pending.kind
+    kind = PendingKind(pending.kind)
     await repos.pending.clear(user_id)
     return kind

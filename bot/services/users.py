@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from bot.db.uow import Repositories
+
+
+async def seen(
+    repos: Repositories, user_id: int, telegram_language: str | None, now: datetime
+) -> str | None:
+    """Note the runner's visit; return the language chosen in /settings (None: Telegram's)."""
+    user = await repos.users.seen(user_id, telegram_language, now)
+    return user.language
 
 
 async def preferred_language(
@@ -20,12 +29,14 @@ async def choose_language(
     user_id: int,
     telegram_language: str | None,
     language: str | None,
+    available: Collection[str],
     now: datetime,
-) -> None:
-    """Store the runner's language choice; None means "follow Telegram"."""
+) -> str | None:
+    """Store the runner's choice (None, or one not `available`: follow Telegram); return it."""
     user = await repos.users.seen(user_id, telegram_language, now)
-    user.language = language
+    user.language = language if language in available else None
     user.updated_at = now
+    return user.language
 
 
 async def blocked_by(repos: Repositories, user_id: int, now: datetime) -> None:
