@@ -24,13 +24,15 @@ log = logging.getLogger(__name__)
 async def texts_for(repos: Repositories, context: Context, update: Update) -> Texts:
     """Return the texts in the language of the runner behind `update`."""
     user = update.effective_user
-    telegram_language = user.language_code if user else None
-    language = (
-        await users.preferred_language(repos, user.id, telegram_language)
-        if user
-        else telegram_language
-    )
-    return context.bot_data.knowledge.catalog.texts(language)
+    chosen = await users.chosen_language(repos, user.id) if user else None
+    return texts_in(context, update, chosen)
+
+
+def texts_in(context: Context, update: object, chosen: str | None) -> Texts:
+    """Return the texts in the runner's `chosen` language, else in the one Telegram reports."""
+    if chosen is not None:
+        return context.bot_data.knowledge.catalog.texts(chosen)
+    return telegram_texts(context, update)
 
 
 def telegram_texts(context: Context, update: object) -> Texts:

@@ -13,12 +13,20 @@ from bot.context import Context
 from bot.db.uow import Repositories, unit_of_work
 from bot.handlers.replies import answer, send, show, telegram_texts, texts_for
 from bot.services import schedules
-from bot.services.schedules import RunsAction, RunsView
+from bot.services.schedules import RunsView
 from bot.ui import callback_data, schedule_screens
-from bot.ui.callback_data import RunsPress
+from bot.ui.callback_data import PlanPress, RunsPress, SkipPress, ZonePress
 
-_Screen = Callable[[Repositories, int, str | None, schedules.Context], Awaitable[RunsView]]
-"""A /runs use case that builds a screen for a runner from nothing but the command."""
+_Page = Callable[[Repositories, int, str | None, schedules.Context], Awaitable[RunsView]]
+"""A /runs use case that builds a page for a runner from nothing but a command or a button."""
+_PAGES: dict[str, _Page] = {
+    callback_data.RUNS_LIST: schedules.overview,
+    callback_data.RUNS_ADD: schedules.start_adding,
+    callback_data.TIMEZONE: schedules.timezone_screen,
+    callback_data.PAUSE: schedules.pause_screen,
+    callback_data.RESUME: schedules.resume,
+}
+"""The fixed r1: buttons and the use case behind each."""
 
 
 def schedule_context(context: Context) -> schedules.Context:
@@ -37,7 +45,7 @@ async def pause_command(update: Update, context: Context) -> None:
     await _show(update, context, schedules.pause_screen)
 
 
-async def _show(update: Update, context: Context, use_case: _Screen) -> None:
+async def _show(update: Update, context: Context, use_case: _Page) -> None:
     """Answer a command with the runs screen that `use_case` builds."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
@@ -71,26 +79,18 @@ async def _apply(
     press: RunsPress,
     ctx: schedules.Context,
 ) -> RunsView:
-    if press.kind == "plan" and press.plan_id is not None and press.action is not None:
-        await repos.users.seen(user_id, language_code, ctx.now)
-        action = RunsAction(press.action)
-        return await schedules.plan_action(
-            repos, user_id, press.plan_id, action, press.argument, ctx
-        )
-    if press.kind == "zone" and press.zone is not None:
-        return await schedules.choose_timezone(
-            repos, user_id, language_code, press.zone, press.then_add, ctx
-        )
-    if press.kind == "skip" and press.plan_id is not None and press.run_at is not None:
-        return await schedules.skip_run(repos, user_id, press.plan_id, press.run_at, ctx)
-    simple = {
-        callback_data.RUNS_LIST: schedules.overview,
-        callback_data.RUNS_ADD: schedules.start_adding,
-        callback_data.TIMEZONE: schedules.timezone_screen,
-        callback_data.PAUSE: schedules.pause_screen,
-        callback_data.RESUME: schedules.resume,
-    }
-    if press.data in simple:
-        return await simple[press.data](repos, user_id, language_code, ctx)
-    open_ended = press.data == callback_data.PAUSE_OPEN
-    return await schedules.pause(repos, user_id, language_code, open_ended, ctx)
+    match press:
+        case PlanPress(plan_id, action, argument):
+            return await schedules.plan_action(
+                repos, user_id, language_code, plan_id, action, argument, ctx
+            )
+        case ZonePress(zone, then_add):
+            return await schedules.choose_timezone(
+                repos, user_id, language_code, zone, then_add, ctx
+            )
+        case SkipPress(plan_id, run_at):
+            return await schedules.skip_run(repos, user_id, plan_id, run_at, ctx)
+        case callback_data.PAUSE_DAYS | callback_data.PAUSE_OPEN:
+            open_ended = press == callback_data.PAUSE_OPEN
+            return await schedules.pause(repos, user_id, language_code, open_ended, ctx)
+    return await _PAGES[press](repos, user_id, language_code, ctx)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.db.uow import unit_of_work
-from bot.handlers.replies import answer, drop_buttons, send, show
+from bot.db.uow import Repositories, unit_of_work
+from bot.handlers.replies import answer, drop_buttons, send, show, texts_in
 from bot.services import triage
 from bot.services.triage import Cancelled, Stale, StaleReason, TriageView
 from bot.ui import callback_data, screens
+from bot.ui.callback_data import TriagePress
 
 
 async def start_triage(update: Update, context: Context) -> None:
@@ -22,7 +23,7 @@ async def start_triage(update: Update, context: Context) -> None:
         view = await triage.start(
             repos, data.triage, user.id, user.language_code, data.clock.now()
         )
-    t = data.knowledge.catalog.texts(view.language or user.language_code)
+    t = texts_in(context, update, view.language)
     await send(message, screens.triage_screen(t, data.knowledge, view))
 
 
@@ -37,34 +38,37 @@ async def on_button(update: Update, context: Context) -> None:
         return
     data = context.bot_data
     press = callback_data.decode_triage(query.data)
-    now = data.clock.now()
     async with unit_of_work(data.sessionmaker) as repos:
-        if press is None:
-            outcome: TriageView | Stale | Cancelled = Stale(StaleReason.UNKNOWN)
-        elif press.action == callback_data.CANCEL:
-            outcome = await triage.cancel(repos, user.id, press.session_id, now)
-        elif press.action == callback_data.BACK:
-            outcome = await triage.back(
-                repos, data.triage, user.id, press.session_id, press.step, now
-            )
-        else:
-            outcome = await triage.answer(
-                repos, data.triage, user.id, press.session_id, press.step, press.action, now
-            )
-    # The runner's chosen language came with the session; a forged press falls back to
-    # the language Telegram reports.
-    t = data.knowledge.catalog.texts(outcome.language or user.language_code)
-    if isinstance(outcome, Cancelled):
-        await answer(query)
-        await show(query, screens.Screen(t("triage_flow.cancelled")))
-    elif isinstance(outcome, TriageView):
-        await answer(query)
-        await show(query, screens.triage_screen(t, data.knowledge, outcome))
-    elif isinstance(outcome, Stale) and outcome.current is not None:
-        await answer(query, t("triage_flow.already_noted"))
-        await show(query, screens.triage_screen(t, data.knowledge, outcome.current))
-    elif isinstance(outcome, Stale) and outcome.reason is StaleReason.UNKNOWN:
-        await answer(query, t("triage_flow.invalid_button"), alert=True)
-    else:  # a closed session
-        await answer(query, t("triage_flow.finished"))
-        await drop_buttons(query)
+        outcome = await _apply(repos, context, user.id, press)
+    # The runner's chosen language came with the session (none with a forged press).
+    t = texts_in(context, update, outcome.language)
+    match outcome:
+        case Cancelled():
+            await answer(query)
+            await show(query, screens.Screen(t("triage_flow.cancelled")))
+        case TriageView():
+            await answer(query)
+            await show(query, screens.triage_screen(t, data.knowledge, outcome))
+        case Stale(_, current) if current is not None:
+            await answer(query, t("triage_flow.already_noted"))
+            await show(query, screens.triage_screen(t, data.knowledge, current))
+        case Stale(StaleReason.UNKNOWN):
+            await answer(query, t("triage_flow.invalid_button"), alert=True)
+        case Stale():  # a closed session
+            await answer(query, t("triage_flow.finished"))
+            await drop_buttons(query)
+
+
+async def _apply(
+    repos: Repositories, context: Context, user_id: int, press: TriagePress | None
+) -> triage.Outcome:
+    engine, now = context.bot_data.triage, context.bot_data.clock.now()
+    match press:
+        case None:
+            return Stale(StaleReason.UNKNOWN)
+        case TriagePress(session_id, _, callback_data.CANCEL):
+            return await triage.cancel(repos, user_id, session_id, now)
+        case TriagePress(session_id, step, callback_data.BACK):
+            return await triage.back(repos, engine, user_id, session_id, step, now)
+        case TriagePress(session_id, step, answer_id):
+            return await triage.answer(repos, engine, user_id, session_id, step, answer_id, now)

@@ -102,8 +102,6 @@ class Closed(StrEnum):
     """The press answers an earlier step (a double tap)."""
     SHOE_GONE = "shoe_gone"
     """The shoes pressed are not the runner's any more (deleted since the question, or forged)."""
-    SNOOZED = "snoozed"
-    NO_RUN = "no_run"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +117,22 @@ class DoctorSeen:
     """The runner said they've seen a doctor: recurring messages are quiet for `days`."""
 
     days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Snoozed:
+    """The check-in will be asked again in `minutes`."""
+
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoRun:
+    """The runner didn't run: the check-in ended without counting."""
+
+
+Outcome = CheckinQuestion | CheckinDone | DoctorSeen | Snoozed | NoRun | Stale
+"""What a check-in press leads to."""
 
 
 def question(
@@ -482,7 +496,7 @@ async def seen_doctor(
 
 async def snooze(
     repos: Repositories, knowledge: Knowledge, user_id: int, checkin_id: int, now: datetime
-) -> Stale:
+) -> Snoozed | Stale:
     """Ask about this check-in again later (a one-off snooze reminder)."""
     checkin = await _runners(repos, user_id, checkin_id)
     if isinstance(checkin, Stale):
@@ -501,10 +515,12 @@ async def snooze(
         repos.reminders.add(reminder)
     reminder.run_at, reminder.due_at, reminder.checkin_id = checkin.run_at, due, checkin.id
     reminder.state, reminder.attempts, reminder.claimed_until = ReminderState.PENDING, 0, None
-    return Stale(Closed.SNOOZED)
+    return Snoozed(knowledge.schedules.snooze_minutes)
 
 
-async def no_run(repos: Repositories, user_id: int, checkin_id: int, now: datetime) -> Stale:
+async def no_run(
+    repos: Repositories, user_id: int, checkin_id: int, now: datetime
+) -> NoRun | Stale:
     """Record that the runner didn't run; the check-in ends without counting."""
     checkin = await _runners(repos, user_id, checkin_id)
     if isinstance(checkin, Stale):
@@ -512,4 +528,4 @@ async def no_run(repos: Repositories, user_id: int, checkin_id: int, now: dateti
     if checkin.numb is not None:  # an old copy: the runner already said how their feet were
         return Stale(Closed.FINISHED)
     checkin.status, checkin.answered_at = CheckinStatus.NO_RUN, now
-    return Stale(Closed.NO_RUN)
+    return NoRun()

@@ -1,7 +1,7 @@
 """Run plans, time zone and pause: the use cases behind /runs, /pause and /settings.
 
 Every function takes the repositories of the caller's unit of work, the knowledge, the
-assumed default zone and the time, and returns a `RunsView` saying which screen to show.
+assumed default zone and the time, and returns a `RunsView` saying which page to show.
 State lives in the database: a run being added is a `draft` plan, and typed text that is
 expected next (a time, a time zone) is the runner's one `PendingInput`, shared with /gear: the
 latest question asked wins.
@@ -44,8 +44,8 @@ THEN_ADD = 1
 """The `ref_id` of a time-zone question that is followed by adding a run."""
 
 
-class Screen(StrEnum):
-    """The screens of /runs and its neighbours."""
+class RunsPage(StrEnum):
+    """The pages of /runs and its neighbours: which one a `RunsView` shows."""
 
     LIST = "list"
     TIMEZONE = "timezone"
@@ -88,7 +88,7 @@ class PlanView:
 class RunsView:
     """What to show, and an optional note (a catalogue key) to answer the press with."""
 
-    screen: Screen
+    page: RunsPage
     zone: ZoneView
     paused_until: datetime | None
     """When a pause ends (UTC); `PAUSED_UNTIL_RESUMED` for an open-ended one."""
@@ -161,7 +161,7 @@ async def _view(
     repos: Repositories,
     user_id: int,
     ctx: Context,
-    screen: Screen,
+    page: RunsPage,
     plan: RunPlan | None = None,
     *,
     then_add: bool = False,
@@ -169,7 +169,7 @@ async def _view(
     alert: bool = False,
     typed: str | None = None,
 ) -> RunsView:
-    """Build a view; the list screen also tidies finished one-off runs away."""
+    """Build a view; the list page also tidies finished one-off runs away."""
     settings = await repos.schedules.settings(user_id)
     zone = reminders.zone_of(settings, ctx.default_zone)
     plans = await repos.schedules.plans(user_id)
@@ -182,7 +182,7 @@ async def _view(
         paused = None
     options = ctx.knowledge.schedules
     return RunsView(
-        screen=screen,
+        page=page,
         zone=_zone_view(settings, ctx),
         paused_until=paused,
         plans=tuple(_plan_view(p, zone, ctx.now) for p in plans),
@@ -229,7 +229,7 @@ async def overview(
     """Return the list of planned runs (/runs)."""
     await repos.users.seen(user_id, language_code, ctx.now)
     await _await(repos, user_id, ctx, None)
-    return await _view(repos, user_id, ctx, Screen.LIST)
+    return await _view(repos, user_id, ctx, RunsPage.LIST)
 
 
 async def start_adding(
@@ -240,11 +240,11 @@ async def start_adding(
     settings = await repos.schedules.settings_for(user_id, ctx.now)
     if settings.timezone is None:
         await _await(repos, user_id, ctx, PendingKind.TIMEZONE, THEN_ADD)
-        return await _view(repos, user_id, ctx, Screen.TIMEZONE, then_add=True)
+        return await _view(repos, user_id, ctx, RunsPage.TIMEZONE, then_add=True)
     await _await(repos, user_id, ctx, None)
-    view = await _view(repos, user_id, ctx, Screen.LIST)
+    view = await _view(repos, user_id, ctx, RunsPage.LIST)
     if not view.can_add:
-        return await _view(repos, user_id, ctx, Screen.LIST, note="runs.limit", alert=True)
+        return await _view(repos, user_id, ctx, RunsPage.LIST, note="runs.limit", alert=True)
     await repos.schedules.delete_drafts(user_id)
     draft = await repos.schedules.add_plan(
         RunPlan(
@@ -257,7 +257,7 @@ async def start_adding(
             updated_at=ctx.now,
         )
     )
-    return await _view(repos, user_id, ctx, Screen.DAYS, draft)
+    return await _view(repos, user_id, ctx, RunsPage.DAYS, draft)
 
 
 async def timezone_screen(
@@ -266,7 +266,7 @@ async def timezone_screen(
     """Show the time-zone choice and take a typed zone name next."""
     await repos.users.seen(user_id, language_code, ctx.now)
     await _await(repos, user_id, ctx, PendingKind.TIMEZONE)
-    return await _view(repos, user_id, ctx, Screen.TIMEZONE)
+    return await _view(repos, user_id, ctx, RunsPage.TIMEZONE)
 
 
 async def choose_timezone(
@@ -280,7 +280,7 @@ async def choose_timezone(
     """Store the runner's zone (validated) and move every reminder to it."""
     zone_name = find_timezone(name)
     if zone_name is None:
-        return await _view(repos, user_id, ctx, Screen.TIMEZONE, note="runs.invalid_button")
+        return await _view(repos, user_id, ctx, RunsPage.TIMEZONE, note="runs.invalid_button")
     await repos.users.seen(user_id, language_code, ctx.now)
     settings = await repos.schedules.settings_for(user_id, ctx.now)
     settings.timezone = zone_name
@@ -288,7 +288,7 @@ async def choose_timezone(
     if then_add:
         return await start_adding(repos, user_id, language_code, ctx)
     await _await(repos, user_id, ctx, None)
-    return await _view(repos, user_id, ctx, Screen.LIST, note="tz.saved")
+    return await _view(repos, user_id, ctx, RunsPage.LIST, note="tz.saved")
 
 
 async def receive_typed(
@@ -307,7 +307,7 @@ async def receive_typed(
         then_add = pending.ref_id == THEN_ADD
         if find_timezone(text) is None:
             return await _view(
-                repos, user_id, ctx, Screen.TIMEZONE, then_add=then_add, typed=text[:64]
+                repos, user_id, ctx, RunsPage.TIMEZONE, then_add=then_add, typed=text[:64]
             )
         return await choose_timezone(repos, user_id, language_code, text, then_add, ctx)
     plan = await _own_plan(repos, user_id, pending.ref_id)
@@ -316,7 +316,7 @@ async def receive_typed(
         return None
     start = parse_time(text)
     if start is None:
-        return await _view(repos, user_id, ctx, Screen.TIME, plan, typed=text[:64])
+        return await _view(repos, user_id, ctx, RunsPage.TIME, plan, typed=text[:64])
     return await _set_time(repos, user_id, plan, start, ctx)
 
 
@@ -331,109 +331,120 @@ async def _set_time(
     repos: Repositories, user_id: int, plan: RunPlan, start: time, ctx: Context
 ) -> RunsView:
     plan.start_minute = start.hour * 60 + start.minute
-    return await _changed(repos, user_id, plan, ctx, Screen.DURATION)
+    return await _changed(repos, user_id, plan, ctx, RunsPage.DURATION)
 
 
 async def _changed(
-    repos: Repositories, user_id: int, plan: RunPlan, ctx: Context, draft_next: Screen
+    repos: Repositories, user_id: int, plan: RunPlan, ctx: Context, draft_next: RunsPage
 ) -> RunsView:
     """After a change: a draft goes on to its next question; a saved run is rescheduled."""
     plan.updated_at = ctx.now
     if plan.status == PlanStatus.DRAFT:
-        screen = _first_missing(plan) or draft_next
-        awaited = PendingKind.RUN_TIME if screen is Screen.TIME else None
+        page = _first_missing(plan) or draft_next
+        awaited = PendingKind.RUN_TIME if page is RunsPage.TIME else None
         await _await(repos, user_id, ctx, awaited, plan.id)
-        return await _view(repos, user_id, ctx, screen, plan)
+        return await _view(repos, user_id, ctx, page, plan)
     await _await(repos, user_id, ctx, None)
     zone = reminders.zone_of(await repos.schedules.settings(user_id), ctx.default_zone)
     await reminders.schedule_plan(repos, plan, zone, ctx.knowledge, ctx.now)
-    return await _view(repos, user_id, ctx, Screen.PLAN, plan, note="runs.saved")
+    return await _view(repos, user_id, ctx, RunsPage.PLAN, plan, note="runs.saved")
 
 
-def _first_missing(plan: RunPlan) -> Screen | None:
+def _first_missing(plan: RunPlan) -> RunsPage | None:
     """Return the first question a draft still needs answered, None when it is complete."""
     if plan.weekdays == 0 and plan.one_off_date is None:
-        return Screen.DAYS
+        return RunsPage.DAYS
     if plan.start_minute is None:
-        return Screen.TIME
+        return RunsPage.TIME
     if plan.duration_minutes is None:
-        return Screen.DURATION
+        return RunsPage.DURATION
     return None
 
 
 async def plan_action(
     repos: Repositories,
     user_id: int,
+    language_code: str | None,
     plan_id: int,
     action: RunsAction,
     argument: str | None,
     ctx: Context,
 ) -> RunsView:
     """Apply a button of a plan (draft or saved): days, date, time, length, toggles, save."""
+    await repos.users.seen(user_id, language_code, ctx.now)
     plan = await _own_plan(repos, user_id, plan_id)
     if plan is None:
-        return await _view(repos, user_id, ctx, Screen.LIST, note="runs.gone")
-    options = ctx.knowledge.schedules
-    if action is RunsAction.OPEN:
-        await _await(repos, user_id, ctx, None)
-        return await _view(repos, user_id, ctx, Screen.PLAN, plan)
-    if action is RunsAction.DAYS:
-        await _await(repos, user_id, ctx, None)
-        return await _view(repos, user_id, ctx, Screen.DAYS, plan)
-    if action is RunsAction.WEEKDAY and argument is not None:
-        plan.weekdays ^= 1 << int(argument)
-        plan.one_off_date = None
-        plan.updated_at = ctx.now
-        return await _view(repos, user_id, ctx, Screen.DAYS, plan)
-    if action is RunsAction.NEXT:
-        if plan.weekdays == 0 and plan.one_off_date is None:
-            return await _view(repos, user_id, ctx, Screen.DAYS, plan, note="runs.need_a_day")
-        return await _changed(repos, user_id, plan, ctx, Screen.TIME)
-    if action is RunsAction.ONCE:
-        await _await(repos, user_id, ctx, None)
-        return await _view(repos, user_id, ctx, Screen.DATE, plan)
-    if action is RunsAction.DAY and argument is not None:
-        chosen = date(int(argument[:4]), int(argument[4:6]), int(argument[6:]))
-        today = _zone_view(await repos.schedules.settings(user_id), ctx).now.date()
-        if not today <= chosen < today + timedelta(days=options.one_off_days):
-            return await _view(repos, user_id, ctx, Screen.DATE, plan, note="runs.invalid_button")
-        plan.one_off_date, plan.weekdays = chosen, 0
-        return await _changed(repos, user_id, plan, ctx, Screen.TIME)
-    if action is RunsAction.TIME:
-        await _await(repos, user_id, ctx, PendingKind.RUN_TIME, plan.id)
-        return await _view(repos, user_id, ctx, Screen.TIME, plan)
-    if action is RunsAction.SET_TIME and argument is not None:
-        return await _set_time(
-            repos, user_id, plan, time(int(argument[:2]), int(argument[2:])), ctx
-        )
-    if action is RunsAction.DURATION:
-        await _await(repos, user_id, ctx, None)
-        return await _view(repos, user_id, ctx, Screen.DURATION, plan)
-    if action is RunsAction.SET_DURATION and argument is not None:
-        if int(argument) not in options.durations:
-            return await _view(repos, user_id, ctx, Screen.DURATION, plan, note="runs.gone")
-        plan.duration_minutes = int(argument)
-        return await _changed(repos, user_id, plan, ctx, Screen.PLAN)
-    if action is RunsAction.TIP:
-        plan.tip_on = not plan.tip_on
-        return await _changed(repos, user_id, plan, ctx, Screen.PLAN)
-    if action is RunsAction.CHECKIN:
-        plan.checkin_on = not plan.checkin_on
-        return await _changed(repos, user_id, plan, ctx, Screen.PLAN)
-    if action is RunsAction.SAVE:
-        return await _save(repos, user_id, plan, ctx)
-    if action is RunsAction.CANCEL:
-        await _await(repos, user_id, ctx, None)
-        if plan.status == PlanStatus.DRAFT:
+        return await _view(repos, user_id, ctx, RunsPage.LIST, note="runs.gone")
+    match action, argument:
+        case RunsAction.OPEN, None:
+            return await _show(repos, user_id, ctx, RunsPage.PLAN, plan)
+        case RunsAction.DAYS, None:
+            return await _show(repos, user_id, ctx, RunsPage.DAYS, plan)
+        case RunsAction.ONCE, None:
+            return await _show(repos, user_id, ctx, RunsPage.DATE, plan)
+        case RunsAction.DURATION, None:
+            return await _show(repos, user_id, ctx, RunsPage.DURATION, plan)
+        case RunsAction.TIME, None:
+            await _await(repos, user_id, ctx, PendingKind.RUN_TIME, plan.id)
+            return await _view(repos, user_id, ctx, RunsPage.TIME, plan)
+        case RunsAction.WEEKDAY, str(weekday):
+            plan.weekdays ^= 1 << int(weekday)
+            plan.one_off_date, plan.updated_at = None, ctx.now
+            return await _view(repos, user_id, ctx, RunsPage.DAYS, plan)
+        case RunsAction.NEXT, None:
+            if plan.weekdays == 0 and plan.one_off_date is None:
+                return await _view(
+                    repos, user_id, ctx, RunsPage.DAYS, plan, note="runs.need_a_day"
+                )
+            return await _changed(repos, user_id, plan, ctx, RunsPage.TIME)
+        case RunsAction.DAY, str(day):
+            return await _set_date(repos, user_id, plan, day, ctx)
+        case RunsAction.SET_TIME, str(start):
+            return await _set_time(repos, user_id, plan, time(int(start[:2]), int(start[2:])), ctx)
+        case RunsAction.SET_DURATION, str(minutes):
+            if int(minutes) not in ctx.knowledge.schedules.durations:
+                return await _view(repos, user_id, ctx, RunsPage.DURATION, plan, note="runs.gone")
+            plan.duration_minutes = int(minutes)
+            return await _changed(repos, user_id, plan, ctx, RunsPage.PLAN)
+        case RunsAction.TIP, None:
+            plan.tip_on = not plan.tip_on
+            return await _changed(repos, user_id, plan, ctx, RunsPage.PLAN)
+        case RunsAction.CHECKIN, None:
+            plan.checkin_on = not plan.checkin_on
+            return await _changed(repos, user_id, plan, ctx, RunsPage.PLAN)
+        case RunsAction.SAVE, None:
+            return await _save(repos, user_id, plan, ctx)
+        case RunsAction.CANCEL, None:
+            await _await(repos, user_id, ctx, None)
+            if plan.status == PlanStatus.DRAFT:
+                await repos.schedules.delete_plan(plan)
+                return await _view(repos, user_id, ctx, RunsPage.CANCELLED)
+            return await _view(repos, user_id, ctx, RunsPage.LIST)
+        case RunsAction.DELETE, None:
+            return await _view(repos, user_id, ctx, RunsPage.CONFIRM_DELETE, plan)
+        case RunsAction.CONFIRM_DELETE, None:
             await repos.schedules.delete_plan(plan)
-            return await _view(repos, user_id, ctx, Screen.CANCELLED)
-        return await _view(repos, user_id, ctx, Screen.LIST)
-    if action is RunsAction.DELETE:
-        return await _view(repos, user_id, ctx, Screen.CONFIRM_DELETE, plan)
-    if action is RunsAction.CONFIRM_DELETE:
-        await repos.schedules.delete_plan(plan)
-        return await _view(repos, user_id, ctx, Screen.LIST, note="runs.deleted")
-    return await _view(repos, user_id, ctx, Screen.PLAN, plan, note="runs.invalid_button")
+            return await _view(repos, user_id, ctx, RunsPage.LIST, note="runs.deleted")
+    return await _view(repos, user_id, ctx, RunsPage.PLAN, plan, note="runs.invalid_button")
+
+
+async def _show(
+    repos: Repositories, user_id: int, ctx: Context, page: RunsPage, plan: RunPlan
+) -> RunsView:
+    """Show a page of the plan; typed text is no longer awaited."""
+    await _await(repos, user_id, ctx, None)
+    return await _view(repos, user_id, ctx, page, plan)
+
+
+async def _set_date(
+    repos: Repositories, user_id: int, plan: RunPlan, day: str, ctx: Context
+) -> RunsView:
+    chosen = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+    today = _zone_view(await repos.schedules.settings(user_id), ctx).now.date()
+    if not today <= chosen < today + timedelta(days=ctx.knowledge.schedules.one_off_days):
+        return await _view(repos, user_id, ctx, RunsPage.DATE, plan, note="runs.invalid_button")
+    plan.one_off_date, plan.weekdays = chosen, 0
+    return await _changed(repos, user_id, plan, ctx, RunsPage.TIME)
 
 
 async def _save(repos: Repositories, user_id: int, plan: RunPlan, ctx: Context) -> RunsView:
@@ -441,17 +452,17 @@ async def _save(repos: Repositories, user_id: int, plan: RunPlan, ctx: Context) 
     if missing is not None:
         return await _view(repos, user_id, ctx, missing, plan)
     if plan.status == PlanStatus.DRAFT:
-        if not (await _view(repos, user_id, ctx, Screen.LIST)).can_add:
-            return await _view(repos, user_id, ctx, Screen.LIST, note="runs.limit", alert=True)
+        if not (await _view(repos, user_id, ctx, RunsPage.LIST)).can_add:
+            return await _view(repos, user_id, ctx, RunsPage.LIST, note="runs.limit", alert=True)
         plan.status = PlanStatus.ACTIVE
     zone = reminders.zone_of(await repos.schedules.settings(user_id), ctx.default_zone)
     if plan.one_off_date is not None and _finished(plan, zone, ctx.now):
         plan.status = PlanStatus.DRAFT
-        return await _view(repos, user_id, ctx, Screen.DATE, plan, note="runs.in_past")
+        return await _view(repos, user_id, ctx, RunsPage.DATE, plan, note="runs.in_past")
     plan.updated_at = ctx.now
     await reminders.schedule_plan(repos, plan, zone, ctx.knowledge, ctx.now)
     await _await(repos, user_id, ctx, None)
-    return await _view(repos, user_id, ctx, Screen.LIST, note="runs.saved")
+    return await _view(repos, user_id, ctx, RunsPage.LIST, note="runs.saved")
 
 
 async def pause_screen(
@@ -459,7 +470,7 @@ async def pause_screen(
 ) -> RunsView:
     """Show whether reminders are paused, with the buttons to pause or resume (/pause)."""
     await repos.users.seen(user_id, language_code, ctx.now)
-    return await _view(repos, user_id, ctx, Screen.PAUSE)
+    return await _view(repos, user_id, ctx, RunsPage.PAUSE)
 
 
 async def pause(
@@ -475,7 +486,7 @@ async def pause(
     days = timedelta(days=ctx.knowledge.schedules.pause_days)
     settings.paused_until = PAUSED_UNTIL_RESUMED if open_ended else ctx.now + days
     settings.updated_at = ctx.now
-    return await _view(repos, user_id, ctx, Screen.PAUSE)
+    return await _view(repos, user_id, ctx, RunsPage.PAUSE)
 
 
 async def resume(
@@ -486,7 +497,7 @@ async def resume(
     settings = await repos.schedules.settings_for(user_id, ctx.now)
     settings.paused_until = None
     settings.updated_at = ctx.now
-    return await _view(repos, user_id, ctx, Screen.PAUSE, note="pause.resumed")
+    return await _view(repos, user_id, ctx, RunsPage.PAUSE, note="pause.resumed")
 
 
 async def skip_run(
@@ -502,9 +513,9 @@ async def skip_run(
                 await reminders.advance_or_delete(
                     repos, reminder, plan, zone, ctx.knowledge, max(due, ctx.now)
                 )
-    return await _view(repos, user_id, ctx, Screen.SKIPPED)
+    return await _view(repos, user_id, ctx, RunsPage.SKIPPED)
 
 
 async def settings_summary(repos: Repositories, user_id: int, ctx: Context) -> RunsView:
     """Return the zone and pause state that /settings shows."""
-    return await _view(repos, user_id, ctx, Screen.LIST)
+    return await _view(repos, user_id, ctx, RunsPage.LIST)

@@ -62,6 +62,10 @@ class Cancelled:
     """The runner's chosen language, read with the session."""
 
 
+Outcome = TriageView | Stale | Cancelled
+"""What a triage press leads to."""
+
+
 async def start(
     repos: Repositories,
     engine: TriageEngine,

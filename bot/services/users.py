@@ -16,12 +16,9 @@ async def seen(
     return user.language
 
 
-async def preferred_language(
-    repos: Repositories, user_id: int, telegram_language: str | None
-) -> str | None:
-    """Return the language chosen in /settings, else the one Telegram reports."""
-    language = await repos.users.chosen_language(user_id)
-    return telegram_language if language is None else language
+async def chosen_language(repos: Repositories, user_id: int) -> str | None:
+    """Return the language chosen in /settings; None when the runner follows Telegram's."""
+    return await repos.users.chosen_language(user_id)
 
 
 async def choose_language(

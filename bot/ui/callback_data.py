@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from bot.services.schedules import RunsAction
+
 MAX_BYTES = 64
 """Telegram's limit on callback data."""
 TRIAGE_PATTERN = r"^t1:"
@@ -60,10 +62,7 @@ AUTO_LANGUAGE = "auto"
 _TRIAGE = re.compile(r"^t1:(\d{1,15}):(\d{1,3}):([a-z][a-z0-9_]{0,23}|-back|-cancel)$")
 _LANGUAGE = re.compile(r"^s1:lang:([a-z]{2,3}|auto)$")
 _DELETE = re.compile(r"^s1:del:(yes|no)$")
-_PLAN = re.compile(
-    r"^r1:p:(\d{1,15}):(open|wd|once|day|days|next|time|t|dur|d|tip|chk|save|cancel|del|delok)"
-    r"(?::(\d{1,8}))?$"
-)
+_PLAN = re.compile(rf"^r1:p:(\d{{1,15}}):({'|'.join(RunsAction)})(?::(\d{{1,8}}))?$")
 _ZONE = re.compile(r"^r1:tz(a?):([A-Za-z][A-Za-z0-9_+-]{0,31}(?:/[A-Za-z0-9_+-]{1,31}){0,2})$")
 _SKIP = re.compile(r"^r1:skip:(\d{1,15}):(\d{1,10})$")
 _CHECKIN = re.compile(r"^c1:(\d{1,15}):(\d{1,2}):([a-z][a-z0-9_]{0,23})$")
@@ -88,7 +87,13 @@ GEAR_DELETE_CONFIRMED = "y"
 GEAR_ASK = "q"
 GEAR_SET = "s"
 _NOT_SURE = "-"
-_ARGUMENTS = {"wd": r"[0-6]", "day": r"\d{8}", "t": r"\d{4}", "d": r"\d{1,3}"}
+_ARGUMENTS = {
+    RunsAction.WEEKDAY: r"[0-6]",
+    RunsAction.DAY: r"\d{8}",
+    RunsAction.SET_TIME: r"\d{4}",
+    RunsAction.SET_DURATION: r"\d{1,3}",
+}
+"""The plan actions that carry an argument, and its form."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,18 +106,32 @@ class TriagePress:
 
 
 @dataclass(frozen=True, slots=True)
-class RunsPress:
-    """A press on a /runs, time-zone, pause or tip button."""
+class PlanPress:
+    """A press on a button of one run plan."""
 
-    kind: str
-    """`simple` (the data is one of the fixed values), `plan`, `zone` or `skip`."""
-    data: str = ""
-    plan_id: int | None = None
-    action: str | None = None
+    plan_id: int
+    action: RunsAction
     argument: str | None = None
-    zone: str | None = None
-    then_add: bool = False
-    run_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ZonePress:
+    """A time zone chosen from the list (`then_add`: adding a run follows)."""
+
+    zone: str
+    then_add: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SkipPress:
+    """The tip's "Skip this run" for the run of `plan_id` starting at `run_at`."""
+
+    plan_id: int
+    run_at: datetime
+
+
+RunsPress = PlanPress | ZonePress | SkipPress | str
+"""A decoded r1: press; a `str` is one of the fixed values (`RUNS_LIST`, `PAUSE`…)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +230,7 @@ def decode_gear(data: str | None) -> GearPress | ShoePress | SettingPress | None
     )
 
 
-def plan(plan_id: int, action: str, argument: str | None = None) -> str:
+def plan(plan_id: int, action: RunsAction, argument: str | None = None) -> str:
     """Encode a run-plan button."""
     return _checked(f"r1:p:{plan_id}:{action}" + (f":{argument}" if argument else ""))
 
@@ -242,29 +261,28 @@ def decode_runs(data: str | None) -> RunsPress | None:
     """Decode a /runs, time-zone, pause or tip button; None when malformed."""
     data = data or ""
     if data in _SIMPLE_RUNS:
-        return RunsPress("simple", data)
+        return data
     if match := _PLAN.fullmatch(data):
-        action, argument = match[2], match[3]
+        action, argument = RunsAction(match[2]), match[3]
         pattern = _ARGUMENTS.get(action)
         if (pattern is None) != (argument is None):
             return None
         if pattern is not None and not _valid_argument(action, argument or "", pattern):
             return None
-        return RunsPress("plan", data, int(match[1]), action, argument)
+        return PlanPress(int(match[1]), action, argument)
     if match := _ZONE.fullmatch(data):
-        return RunsPress("zone", data, zone=match[2], then_add=match[1] == "a")
+        return ZonePress(match[2], then_add=match[1] == "a")
     if match := _SKIP.fullmatch(data):
-        run_at = datetime.fromtimestamp(int(match[2]) * 60, UTC)
-        return RunsPress("skip", data, int(match[1]), run_at=run_at)
+        return SkipPress(int(match[1]), datetime.fromtimestamp(int(match[2]) * 60, UTC))
     return None
 
 
-def _valid_argument(action: str, argument: str, pattern: str) -> bool:
+def _valid_argument(action: RunsAction, argument: str, pattern: str) -> bool:
     if re.fullmatch(pattern, argument) is None:
         return False
-    if action == "t":
+    if action is RunsAction.SET_TIME:
         return int(argument[:2]) < 24 and int(argument[2:]) < 60
-    if action == "day":
+    if action is RunsAction.DAY:
         try:
             date(int(argument[:4]), int(argument[4:6]), int(argument[6:]))
         except ValueError:

@@ -19,11 +19,17 @@ from bot.content.loader import Knowledge
 from bot.content.models import Tier
 from bot.services.checkins import CheckinDone, CheckinQuestion
 from bot.services.reminders import Outgoing
-from bot.services.schedules import PAUSED_UNTIL_RESUMED, PlanView, RunsView, Screen, ZoneView
+from bot.services.schedules import (
+    PAUSED_UNTIL_RESUMED,
+    PlanView,
+    RunsAction,
+    RunsPage,
+    RunsView,
+    ZoneView,
+)
 from bot.services.scheduling import clock_text
 from bot.ui import callback_data
-from bot.ui.screens import Screen as Message
-from bot.ui.screens import emergency_text
+from bot.ui.screens import Screen, emergency_text
 
 Rows = list[list[InlineKeyboardButton]]
 
@@ -95,36 +101,36 @@ def note_text(t: Texts, view: RunsView) -> str | None:
     return t(view.note)
 
 
-def runs_screen(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def runs_screen(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     """Return the screen a /runs, time-zone or pause view asks for."""
     builders = {
-        Screen.LIST: _list,
-        Screen.TIMEZONE: _timezone,
-        Screen.DAYS: _days,
-        Screen.DATE: _date,
-        Screen.TIME: _time,
-        Screen.DURATION: _duration,
-        Screen.PLAN: _plan,
-        Screen.CONFIRM_DELETE: _confirm_delete,
-        Screen.PAUSE: _pause,
+        RunsPage.LIST: _list,
+        RunsPage.TIMEZONE: _timezone,
+        RunsPage.DAYS: _days,
+        RunsPage.DATE: _date,
+        RunsPage.TIME: _time,
+        RunsPage.DURATION: _duration,
+        RunsPage.PLAN: _plan,
+        RunsPage.CONFIRM_DELETE: _confirm_delete,
+        RunsPage.PAUSE: _pause,
     }
-    if view.screen is Screen.CANCELLED:
-        return Message(t("runs.cancelled"))
-    if view.screen is Screen.SKIPPED:
-        return Message(t("tip_flow.skipped"))
-    return builders[view.screen](t, knowledge, view)
+    if view.page is RunsPage.CANCELLED:
+        return Screen(t("runs.cancelled"))
+    if view.page is RunsPage.SKIPPED:
+        return Screen(t("tip_flow.skipped"))
+    return builders[view.page](t, knowledge, view)
 
 
-def typed_reply(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def typed_reply(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     """Return the message answering a typed time or zone: a note becomes its first line."""
     screen = runs_screen(t, knowledge, view)
     note = note_text(t, view)
     if note is None:
         return screen
-    return Message(f"{html.escape(note, quote=False)}\n\n{screen.text}", screen.keyboard)
+    return Screen(f"{html.escape(note, quote=False)}\n\n{screen.text}", screen.keyboard)
 
 
-def _list(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def _list(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     parts = [t("runs.title"), t("runs.zone_line", zone=zone_label(t, view.zone))]
     if view.paused_until is not None:
         parts[-1] += "\n" + t("runs.paused_line", state=reminders_label(t, view))
@@ -138,7 +144,7 @@ def _list(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
     else:
         parts.append(t("runs.none", before=view.limits["before"], after=view.limits["after"]))
     rows: Rows = [
-        [_button(f"{number}. {run_line(t, plan)}", callback_data.plan(plan.id, "open"))]
+        [_button(f"{number}. {run_line(t, plan)}", callback_data.plan(plan.id, RunsAction.OPEN))]
         for number, plan in enumerate(view.plans, start=1)
     ]
     if view.can_add:
@@ -149,7 +155,7 @@ def _list(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
             _pause_button(t, view),
         ]
     )
-    return Message("\n\n".join(parts), InlineKeyboardMarkup(rows))
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(rows))
 
 
 def _pause_button(t: Texts, view: RunsView) -> InlineKeyboardButton:
@@ -158,7 +164,7 @@ def _pause_button(t: Texts, view: RunsView) -> InlineKeyboardButton:
     return _button(t("settings.button_resume"), callback_data.RESUME)
 
 
-def _timezone(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def _timezone(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     zone, now = view.zone.name, f"{view.zone.now:%H:%M}"
     text = t("tz.ask" if view.zone.chosen else "tz.ask_first", zone=zone, now=now)
     if view.typed is not None:
@@ -177,39 +183,39 @@ def _timezone(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
             [_button(t("tz.keep", zone=zone), callback_data.zone(zone, then_add=view.then_add))]
         )
     rows.append([_button(t("runs.back"), callback_data.RUNS_LIST)])
-    return Message(text, InlineKeyboardMarkup(rows))
+    return Screen(text, InlineKeyboardMarkup(rows))
 
 
-def _back_or_cancel(t: Texts, plan: PlanView, back_to: str) -> InlineKeyboardButton:
+def _back_or_cancel(t: Texts, plan: PlanView) -> InlineKeyboardButton:
     if plan.draft:
-        return _button(t("runs.cancel"), callback_data.plan(plan.id, "cancel"))
-    return _button(t("runs.back"), callback_data.plan(plan.id, back_to))
+        return _button(t("runs.cancel"), callback_data.plan(plan.id, RunsAction.CANCEL))
+    return _button(t("runs.back"), callback_data.plan(plan.id, RunsAction.OPEN))
 
 
-def _days(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def _days(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     plan = _plan_of(view)
     names = t("runs.day_names").split(",")
     toggles = [
         _button(
             f"✓ {name}" if day in plan.weekdays else name,
-            callback_data.plan(plan.id, "wd", str(day)),
+            callback_data.plan(plan.id, RunsAction.WEEKDAY, str(day)),
         )
         for day, name in enumerate(names)
     ]
     rows = _rows(toggles, 4)
     rows.append(
         [
-            _button(t("runs.just_once"), callback_data.plan(plan.id, "once")),
-            _button(t("runs.next"), callback_data.plan(plan.id, "next")),
+            _button(t("runs.just_once"), callback_data.plan(plan.id, RunsAction.ONCE)),
+            _button(t("runs.next"), callback_data.plan(plan.id, RunsAction.NEXT)),
         ]
     )
-    rows.append([_back_or_cancel(t, plan, "open")])
-    return Message(
+    rows.append([_back_or_cancel(t, plan)])
+    return Screen(
         t("runs.ask_days" if plan.draft else "runs.ask_days_edit"), InlineKeyboardMarkup(rows)
     )
 
 
-def _date(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def _date(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     plan = _plan_of(view)
     today = view.zone.now.date()
     buttons = []
@@ -220,13 +226,15 @@ def _date(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
             label = t("runs.today", date=label)
         elif offset == 1:
             label = t("runs.tomorrow", date=label)
-        buttons.append(_button(label, callback_data.plan(plan.id, "day", f"{day:%Y%m%d}")))
+        buttons.append(
+            _button(label, callback_data.plan(plan.id, RunsAction.DAY, f"{day:%Y%m%d}"))
+        )
     rows = _rows(buttons, 2)
-    rows.append([_button(t("runs.back"), callback_data.plan(plan.id, "days"))])
-    return Message(t("runs.ask_date"), InlineKeyboardMarkup(rows))
+    rows.append([_button(t("runs.back"), callback_data.plan(plan.id, RunsAction.DAYS))])
+    return Screen(t("runs.ask_date"), InlineKeyboardMarkup(rows))
 
 
-def _time(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def _time(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     plan = _plan_of(view)
     text = t("runs.ask_time")
     if view.typed is not None:
@@ -234,82 +242,83 @@ def _time(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
     buttons = [
         _button(
             f"✓ {start}" if plan.start is not None and f"{plan.start:%H:%M}" == start else start,
-            callback_data.plan(plan.id, "t", start.replace(":", "")),
+            callback_data.plan(plan.id, RunsAction.SET_TIME, start.replace(":", "")),
         )
         for start in knowledge.schedules.start_times
     ]
     rows = _rows(buttons, 4)
-    rows.append([_back_or_cancel(t, plan, "open")])
-    return Message(text, InlineKeyboardMarkup(rows))
+    rows.append([_back_or_cancel(t, plan)])
+    return Screen(text, InlineKeyboardMarkup(rows))
 
 
-def _duration(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def _duration(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     plan = _plan_of(view)
     buttons = [
         _button(
             f"✓ {t('runs.minutes', minutes=m)}"
             if plan.duration == m
             else t("runs.minutes", minutes=m),
-            callback_data.plan(plan.id, "d", str(m)),
+            callback_data.plan(plan.id, RunsAction.SET_DURATION, str(m)),
         )
         for m in knowledge.schedules.durations
     ]
     rows = _rows(buttons, 3)
-    rows.append([_back_or_cancel(t, plan, "open")])
-    return Message(t("runs.ask_duration", after=view.limits["after"]), InlineKeyboardMarkup(rows))
+    rows.append([_back_or_cancel(t, plan)])
+    return Screen(t("runs.ask_duration", after=view.limits["after"]), InlineKeyboardMarkup(rows))
 
 
-def _plan(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def _plan(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     plan = _plan_of(view)
     run = f"{run_line(t, plan)}\n{_flags(t, plan)}"
     state = {True: t("runs.on"), False: t("runs.off")}
     toggles = [
         _button(
-            t("runs.button_tip", state=state[plan.tip_on]), callback_data.plan(plan.id, "tip")
+            t("runs.button_tip", state=state[plan.tip_on]),
+            callback_data.plan(plan.id, RunsAction.TIP),
         ),
         _button(
             t("runs.button_checkin", state=state[plan.checkin_on]),
-            callback_data.plan(plan.id, "chk"),
+            callback_data.plan(plan.id, RunsAction.CHECKIN),
         ),
     ]
     if plan.draft:
         rows: Rows = [[toggles[0]], [toggles[1]]]
         rows.append(
             [
-                _button(t("runs.save"), callback_data.plan(plan.id, "save")),
-                _button(t("runs.cancel"), callback_data.plan(plan.id, "cancel")),
+                _button(t("runs.save"), callback_data.plan(plan.id, RunsAction.SAVE)),
+                _button(t("runs.cancel"), callback_data.plan(plan.id, RunsAction.CANCEL)),
             ]
         )
-        return Message(t.markup("runs.summary_draft", run=run), InlineKeyboardMarkup(rows))
+        return Screen(t.markup("runs.summary_draft", run=run), InlineKeyboardMarkup(rows))
     upcoming = moment_label(t, plan.next_run) if plan.next_run else t("runs.no_next")
     rows = [
         [
-            _button(t("runs.change_days"), callback_data.plan(plan.id, "days")),
-            _button(t("runs.change_time"), callback_data.plan(plan.id, "time")),
-            _button(t("runs.change_duration"), callback_data.plan(plan.id, "dur")),
+            _button(t("runs.change_days"), callback_data.plan(plan.id, RunsAction.DAYS)),
+            _button(t("runs.change_time"), callback_data.plan(plan.id, RunsAction.TIME)),
+            _button(t("runs.change_duration"), callback_data.plan(plan.id, RunsAction.DURATION)),
         ],
         [toggles[0]],
         [toggles[1]],
         [
-            _button(t("runs.delete"), callback_data.plan(plan.id, "del")),
+            _button(t("runs.delete"), callback_data.plan(plan.id, RunsAction.DELETE)),
             _button(t("runs.all_runs"), callback_data.RUNS_LIST),
         ],
     ]
     text = t.markup("runs.summary", run=run, next=upcoming)
-    return Message(text, InlineKeyboardMarkup(rows))
+    return Screen(text, InlineKeyboardMarkup(rows))
 
 
-def _confirm_delete(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def _confirm_delete(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     plan = _plan_of(view)
     rows = [
-        [_button(t("runs.delete_yes"), callback_data.plan(plan.id, "delok"))],
-        [_button(t("runs.back"), callback_data.plan(plan.id, "open"))],
+        [_button(t("runs.delete_yes"), callback_data.plan(plan.id, RunsAction.CONFIRM_DELETE))],
+        [_button(t("runs.back"), callback_data.plan(plan.id, RunsAction.OPEN))],
     ]
     text = t.markup("runs.delete_confirm", run=run_line(t, plan))
-    return Message(text, InlineKeyboardMarkup(rows))
+    return Screen(text, InlineKeyboardMarkup(rows))
 
 
-def _pause(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
+def _pause(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     if view.paused_until is None:
         days = view.limits["pause_days"]
         text = t("pause.ask")
@@ -325,19 +334,19 @@ def _pause(t: Texts, knowledge: Knowledge, view: RunsView) -> Message:
             text = t("pause.paused_until", until=moment_label(t, local))
         rows = [[_button(t("pause.resume"), callback_data.RESUME)]]
     rows.append([_button(t("runs.back"), callback_data.RUNS_LIST)])
-    return Message(text, InlineKeyboardMarkup(rows))
+    return Screen(text, InlineKeyboardMarkup(rows))
 
 
 def _plan_of(view: RunsView) -> PlanView:
     if view.plan is None:
-        raise ValueError(f"the {view.screen} screen needs a plan")
+        raise ValueError(f"the {view.page} page needs a plan")
     return view.plan
 
 
 # ── Reminders ──────────────────────────────────────────────────────────────────
 
 
-def tip_message(t: Texts, outgoing: Outgoing) -> Message:
+def tip_message(t: Texts, outgoing: Outgoing) -> Screen:
     """Return the pre-run tip with "Skip this run" and "Pause reminders"."""
     start = clock_text(outgoing.run_at, ZoneInfo(outgoing.zone))
     text = t.markup("tip_flow.message", time=start, tip=t(keys.tip(outgoing.tip_id or "")))
@@ -347,10 +356,10 @@ def tip_message(t: Texts, outgoing: Outgoing) -> Message:
             _button(t("tip_flow.pause"), callback_data.PAUSE),
         ]
     ]
-    return Message(text, InlineKeyboardMarkup(rows))
+    return Screen(text, InlineKeyboardMarkup(rows))
 
 
-def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
+def checkin_message(t: Texts, question: CheckinQuestion) -> Screen:
     """Return a check-in step; the first one also offers "remind me later" and "didn't run".
 
     A multi step shows its picks ticked, each button toggling one, and "Done" (or "None of
@@ -394,7 +403,7 @@ def checkin_message(t: Texts, question: CheckinQuestion) -> Message:
                 ),
             ]
         )
-    return Message(text, InlineKeyboardMarkup(rows))
+    return Screen(text, InlineKeyboardMarkup(rows))
 
 
 def _answer_button(
@@ -413,10 +422,10 @@ def _answer_button(
     return _button(label, data)
 
 
-def checkin_done(t: Texts, done: CheckinDone) -> Message:
+def checkin_done(t: Texts, done: CheckinDone) -> Screen:
     """Return how a check-in ended: thanks and a fix, or the emergency or urgent message."""
     if done.stops and done.action is not None:
-        return Message(emergency_text(t, done.action, done.stops))
+        return Screen(emergency_text(t, done.action, done.stops))
     if done.alert_tier is not None:
         parts = [
             t(keys.tier_heading(done.alert_tier)),
@@ -424,9 +433,9 @@ def checkin_done(t: Texts, done: CheckinDone) -> Message:
             "\n".join(f"• {t(keys.reason(reason))}" for reason in done.alert_reasons),
             t("checkin_flow.triage_hint"),
         ]
-        return Message("\n\n".join(parts))
+        return Screen("\n\n".join(parts))
     if not done.numb:
-        return Message(t("checkin_flow.thanks_clear"))
+        return Screen(t("checkin_flow.thanks_clear"))
     parts = [t("checkin_flow.thanks_numb")]
     if done.fix is not None:
         fix = t(keys.fix(done.fix), shoe=done.shoe) if done.shoe else t(keys.fix(done.fix))
@@ -434,10 +443,10 @@ def checkin_done(t: Texts, done: CheckinDone) -> Message:
     if done.invite_to_gear:
         parts.append(t("checkin_flow.gear_invite"))
     parts.append(t("checkin_flow.triage_hint"))
-    return Message("\n\n".join(parts))
+    return Screen("\n\n".join(parts))
 
 
-def escalation_message(t: Texts, escalation: str, checkin_id: int) -> Message:
+def escalation_message(t: Texts, escalation: str, checkin_id: int) -> Screen:
     """Return the see-a-doctor message, with "I've seen a doctor about this"."""
     parts = [
         t(keys.tier_heading(Tier.SEE_DOCTOR)),
@@ -449,4 +458,4 @@ def escalation_message(t: Texts, escalation: str, checkin_id: int) -> Message:
         t("checkin_flow.seen_doctor"),
         callback_data.checkin(checkin_id, 0, callback_data.SEEN_DOCTOR),
     )
-    return Message("\n\n".join(parts), InlineKeyboardMarkup([[seen]]))
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup([[seen]]))

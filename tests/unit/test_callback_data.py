@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.services.schedules import RunsAction
 from bot.ui import callback_data
 
 
@@ -116,7 +117,7 @@ def test_forged_gear_data_is_rejected(forged: str | None) -> None:
         (callback_data.decode_delete, callback_data.delete(True)),
         (callback_data.decode_gear, callback_data.gear_shoe(callback_data.GEAR_OPEN, 7)),
         (callback_data.decode_runs, callback_data.RUNS_LIST),
-        (callback_data.decode_runs, callback_data.plan(5, "t", "0615")),
+        (callback_data.decode_runs, callback_data.plan(5, RunsAction.SET_TIME, "0615")),
         (callback_data.decode_checkin, "c1:9:1:yes"),
     ],
 )

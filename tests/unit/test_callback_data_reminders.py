@@ -7,33 +7,36 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.services import checkins
+from bot.services.schedules import RunsAction
 from bot.ui import callback_data
 
 
 def test_plan_buttons_round_trip() -> None:
-    press = callback_data.decode_runs(callback_data.plan(123456789012345, "t", "0730"))
-    assert press is not None
-    assert (press.kind, press.plan_id, press.action, press.argument) == (
-        "plan",
-        123456789012345,
-        "t",
-        "0730",
+    data = callback_data.plan(123456789012345, RunsAction.SET_TIME, "0730")
+    assert callback_data.decode_runs(data) == callback_data.PlanPress(
+        123456789012345, RunsAction.SET_TIME, "0730"
     )
+
+
+def test_every_plan_action_round_trips() -> None:
+    for action in RunsAction:
+        argument = {"wd": "3", "day": "20261224", "t": "0615", "d": "45"}.get(action)
+        data = callback_data.plan(7, action, argument)
+        assert callback_data.decode_runs(data) == callback_data.PlanPress(7, action, argument)
 
 
 def test_longest_zone_fits_in_64_bytes() -> None:
     data = callback_data.zone("America/Argentina/ComodRivadavia", then_add=True)
     assert len(data.encode()) <= callback_data.MAX_BYTES
-    press = callback_data.decode_runs(data)
-    assert press is not None
-    assert (press.zone, press.then_add) == ("America/Argentina/ComodRivadavia", True)
+    assert callback_data.decode_runs(data) == callback_data.ZonePress(
+        "America/Argentina/ComodRivadavia", then_add=True
+    )
 
 
 def test_skip_carries_the_run_start() -> None:
     run_at = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
     press = callback_data.decode_runs(callback_data.skip(42, run_at))
-    assert press is not None
-    assert (press.plan_id, press.run_at) == (42, run_at)
+    assert press == callback_data.SkipPress(42, run_at)
 
 
 def test_checkin_buttons() -> None:
@@ -64,6 +67,8 @@ def test_a_shoe_answer_with_the_largest_ids_fits_the_c1_codec() -> None:
         "r1:p:1:day:20261340",
         "r1:p:1:open:5",
         "r1:p:1:drop",
+        "r1:p:1:dayss",
+        "r1:p:1:t:0615:1",
         "r1:tz:../../etc",
         "r1:skip:1:x",
         "r2:list",
