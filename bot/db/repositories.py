@@ -1,4 +1,10 @@
-"""Repositories: typed queries over one session. They add, flush and select; never commit."""
+"""Repositories: typed queries over one session. They add, select and update; never commit.
+
+The session flushes before every query (SQLAlchemy's autoflush), so a query sees what the unit
+of work changed so far. A repository flushes by hand only where a caller needs the database's
+answer at once: a new row's id or server defaults, or an order of writes that a foreign key or
+a unique index depends on; each such flush says which.
+"""
 
 from __future__ import annotations
 
@@ -297,7 +303,6 @@ class ShoeRepo:
     async def delete(self, shoe: Shoe) -> None:
         """Delete a shoe; check-ins that name it keep their answers without it."""
         await self._session.delete(shoe)
-        await self._session.flush()
 
 
 class PendingInputRepo:
@@ -361,7 +366,7 @@ class ScheduleRepo:
         if found is None:
             found = RunnerSettings(user_id=user_id, updated_at=now)
             self._session.add(found)
-            await self._session.flush()
+            await self._session.flush()  # reads back the defaults the database fills in
         return found
 
     async def plan(self, plan_id: int) -> RunPlan | None:
@@ -371,8 +376,7 @@ class ScheduleRepo:
     async def plans(
         self, user_id: int, statuses: Sequence[PlanStatus] = (PlanStatus.ACTIVE,)
     ) -> list[RunPlan]:
-        """Return a runner's plans with these statuses, oldest first (changes so far included)."""
-        await self._session.flush()
+        """Return a runner's plans with these statuses, oldest first."""
         result = await self._session.scalars(
             select(RunPlan)
             .where(RunPlan.user_id == user_id, RunPlan.status.in_(statuses))
@@ -389,7 +393,6 @@ class ScheduleRepo:
     async def delete_plan(self, plan: RunPlan) -> None:
         """Delete a plan; its reminders go with it, its check-ins stay."""
         await self._session.delete(plan)
-        await self._session.flush()
 
     async def delete_drafts(self, user_id: int) -> None:
         """Delete the runner's unfinished drafts."""
@@ -498,12 +501,8 @@ class CheckinRepo:
                 created_at=now,
             )
             self._session.add(found)
-            await self._session.flush()
+            await self._session.flush()  # its id goes into the check-in's buttons
         return found
-
-    async def flush(self) -> None:
-        """Write pending changes, so the queries that follow count them."""
-        await self._session.flush()
 
     async def recent_answered(self, user_id: int, limit: int, since: datetime) -> list[Checkin]:
         """Return the runner's latest check-ins that said whether feet went numb, newest first.

@@ -432,7 +432,6 @@ async def _conclude(
     stops = tuple(a.stop for a in ending if a.stop is not None)
     checkin.numb, checkin.answered_at = numb, now
     checkin.red_flag = bool(stops)
-    await repos.checkins.flush()
     settings = await repos.schedules.settings_for(checkin.user_id, now)
     settings.updated_at = now
     if numb:

@@ -100,7 +100,6 @@ async def _everything(repos: Repositories, user_id: int) -> None:
         )
     await repos.pending.wait_for(user_id, "rename_shoe", shoe.id, NOW, NOW + timedelta(hours=1))
     await repos.health.update(user_id, [("diabetes", True), ("nerve", True)], NOW)
-    await repos.checkins.flush()
 
 
 async def _counts(sessionmaker: async_sessionmaker[AsyncSession], user_id: int) -> dict[str, int]:

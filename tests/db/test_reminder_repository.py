@@ -49,8 +49,8 @@ async def plan_with_tips(repos: Repositories, count: int, due: datetime) -> list
             attempts=0,
         )
         repos.reminders.add(reminder)
-        await repos.checkins.flush()
-        ids.append(reminder.id)
+        [stored] = await repos.reminders.for_plan(plan.id)  # the session flushes before a query
+        ids.append(stored.id)
     return ids
 
 
