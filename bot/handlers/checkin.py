@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.db.uow import Repositories, unit_of_work
-from bot.handlers.replies import answer, drop_buttons, show, texts_for
+from bot.handlers.replies import answer, drop_buttons, service_context, show, texts_for
 from bot.services import checkins
 from bot.services.checkins import (
     CheckinDone,
@@ -76,27 +76,20 @@ async def on_button(update: Update, context: Context) -> None:
 async def _apply(
     repos: Repositories, context: Context, user_id: int, press: CheckinPress | None
 ) -> checkins.Outcome:
-    data = context.bot_data
-    knowledge, zone, now = data.knowledge, data.settings.default_timezone, data.clock.now()
     if press is None:
         return Stale(Closed.UNKNOWN)
-    checkin_id, step = press.checkin_id, press.step or 0
+    ctx, checkin_id = service_context(context), press.checkin_id
+    on_step = checkins.Press(user_id, checkin_id, press.step or 0)
     match press.action:
         case callback_data.SNOOZE:
-            return await checkins.snooze(repos, knowledge, user_id, checkin_id, now)
+            return await checkins.snooze(repos, ctx, user_id, checkin_id)
         case callback_data.NO_RUN:
-            return await checkins.no_run(repos, user_id, checkin_id, now)
+            return await checkins.no_run(repos, ctx, user_id, checkin_id)
         case callback_data.SEEN_DOCTOR:
-            return await checkins.seen_doctor(repos, knowledge, user_id, checkin_id, now)
+            return await checkins.seen_doctor(repos, ctx, user_id, checkin_id)
         case callback_data.PICK:
-            return await checkins.pick(
-                repos, knowledge, zone, user_id, checkin_id, step, press.picked
-            )
+            return await checkins.pick(repos, ctx, on_step, press.picked)
         case callback_data.DONE:
-            return await checkins.answer_picked(
-                repos, knowledge, zone, user_id, checkin_id, step, press.picked, now
-            )
+            return await checkins.answer_picked(repos, ctx, on_step, press.picked)
         case answer_id:
-            return await checkins.answer(
-                repos, knowledge, zone, user_id, checkin_id, step, answer_id, now
-            )
+            return await checkins.answer(repos, ctx, on_step, answer_id)

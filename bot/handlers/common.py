@@ -9,8 +9,14 @@ from bot.content.loader import Knowledge
 from bot.context import Context
 from bot.db.models import PendingKind
 from bot.db.uow import unit_of_work
-from bot.handlers.replies import answer, reply_with, send, telegram_texts, texts_for
-from bot.handlers.runs import schedule_context
+from bot.handlers.replies import (
+    answer,
+    reply_with,
+    send,
+    service_context,
+    telegram_texts,
+    texts_for,
+)
 from bot.handlers.triage import start_triage
 from bot.services import schedules, triage, typed_text, users
 from bot.ui import gear_screens, schedule_screens, screens
@@ -95,7 +101,7 @@ async def free_text(update: Update, context: Context) -> None:
         reply = await typed_text.receive(
             repos,
             data.triage,
-            schedule_context(context),
+            service_context(context),
             user.id,
             user.language_code,
             message.text or "",

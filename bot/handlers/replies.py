@@ -16,9 +16,16 @@ from bot.content.catalog import Texts
 from bot.context import Context
 from bot.db.uow import Repositories, unit_of_work
 from bot.services import users
+from bot.services.context import Context as ServiceContext
 from bot.ui.screens import Screen
 
 log = logging.getLogger(__name__)
+
+
+def service_context(context: Context) -> ServiceContext:
+    """Return what the use cases need besides the repositories: knowledge, default zone, time."""
+    data = context.bot_data
+    return ServiceContext(data.knowledge, data.settings.default_timezone, data.clock.now())
 
 
 async def texts_for(repos: Repositories, context: Context, update: Update) -> Texts:

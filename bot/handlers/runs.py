@@ -11,13 +11,21 @@ from telegram import Update
 
 from bot.context import Context
 from bot.db.uow import Repositories, unit_of_work
-from bot.handlers.replies import answer, send, show, telegram_texts, texts_for
+from bot.handlers.replies import (
+    answer,
+    send,
+    service_context,
+    show,
+    telegram_texts,
+    texts_for,
+)
 from bot.services import schedules
+from bot.services.context import Context as ServiceContext
 from bot.services.schedules import RunsView
 from bot.ui import callback_data, schedule_screens
 from bot.ui.callback_data import PlanPress, RunsPress, SkipPress, ZonePress
 
-_Page = Callable[[Repositories, int, str | None, schedules.Context], Awaitable[RunsView]]
+_Page = Callable[[Repositories, int, str | None, ServiceContext], Awaitable[RunsView]]
 """A /runs use case that builds a page for a runner from nothing but a command or a button."""
 _PAGES: dict[str, _Page] = {
     callback_data.RUNS_LIST: schedules.overview,
@@ -27,12 +35,6 @@ _PAGES: dict[str, _Page] = {
     callback_data.RESUME: schedules.resume,
 }
 """The fixed r1: buttons and the use case behind each."""
-
-
-def schedule_context(context: Context) -> schedules.Context:
-    """Return what the /runs use cases need: the knowledge, the default zone and the time."""
-    data = context.bot_data
-    return schedules.Context(data.knowledge, data.settings.default_timezone, data.clock.now())
 
 
 async def runs_command(update: Update, context: Context) -> None:
@@ -51,7 +53,7 @@ async def _show(update: Update, context: Context, use_case: _Page) -> None:
     if user is None or message is None:
         return
     async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        view = await use_case(repos, user.id, user.language_code, schedule_context(context))
+        view = await use_case(repos, user.id, user.language_code, service_context(context))
         t = await texts_for(repos, context, update)
     await send(message, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
 
@@ -66,7 +68,7 @@ async def on_button(update: Update, context: Context) -> None:
         await answer(query, telegram_texts(context, update)("runs.invalid_button"), alert=True)
         return
     async with unit_of_work(context.bot_data.sessionmaker) as repos:
-        view = await _apply(repos, user.id, user.language_code, press, schedule_context(context))
+        view = await _apply(repos, user.id, user.language_code, press, service_context(context))
         t = await texts_for(repos, context, update)
     await answer(query, schedule_screens.note_text(t, view), alert=view.alert)
     await show(query, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
@@ -77,7 +79,7 @@ async def _apply(
     user_id: int,
     language_code: str | None,
     press: RunsPress,
-    ctx: schedules.Context,
+    ctx: ServiceContext,
 ) -> RunsView:
     match press:
         case PlanPress(plan_id, action, argument):

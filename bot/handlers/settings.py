@@ -7,7 +7,7 @@ from telegram import Update
 from bot.content.catalog import Texts
 from bot.context import Context
 from bot.db.uow import Repositories, unit_of_work
-from bot.handlers.replies import answer, reply_with, send, show, texts_for
+from bot.handlers.replies import answer, reply_with, send, service_context, show, texts_for
 from bot.services import schedules, users
 from bot.ui import callback_data, schedule_screens, screens
 
@@ -30,9 +30,7 @@ async def settings(update: Update, context: Context) -> None:
 async def _reminder_settings(
     repos: Repositories, context: Context, user_id: int, t: Texts
 ) -> screens.ReminderSettings:
-    data = context.bot_data
-    ctx = schedules.Context(data.knowledge, data.settings.default_timezone, data.clock.now())
-    view = await schedules.settings_summary(repos, user_id, ctx)
+    view = await schedules.settings_summary(repos, user_id, service_context(context))
     return screens.ReminderSettings(
         timezone=schedule_screens.zone_label(t, view.zone),
         state=schedule_screens.reminders_label(t, view),

@@ -69,6 +69,7 @@ async def _apply(
         case TriagePress(session_id, _, callback_data.CANCEL):
             return await triage.cancel(repos, user_id, session_id, now)
         case TriagePress(session_id, step, callback_data.BACK):
-            return await triage.back(repos, engine, user_id, session_id, step, now)
+            return await triage.back(repos, engine, triage.Press(user_id, session_id, step), now)
         case TriagePress(session_id, step, answer_id):
-            return await triage.answer(repos, engine, user_id, session_id, step, answer_id, now)
+            on_question = triage.Press(user_id, session_id, step)
+            return await triage.answer(repos, engine, on_question, answer_id, now)

@@ -27,6 +27,7 @@ from bot.db.models import ReminderKind
 from bot.db.uow import unit_of_work
 from bot.retries import SEND_ONCE
 from bot.services import checkins, reminders
+from bot.services.context import Context
 from bot.services.reminders import Claim, Delivery, DispatchLimits, Outgoing, Result
 from bot.ui import schedule_screens
 from bot.ui.screens import Screen
@@ -121,10 +122,10 @@ class Dispatcher:
 
     async def claim(self, cursor: tuple[datetime, int] | None = None) -> Batch:
         """Claim one batch and render its messages; committed before anything is sent."""
-        default_zone = self._settings.default_timezone
+        ctx = Context(self._knowledge, self._settings.default_timezone, self._clock.now())
         async with unit_of_work(self._sessionmaker) as repos:
             claim = await reminders.claim_due(
-                repos, self._knowledge, default_zone, self._limits, self._clock.now(), cursor
+                repos, ctx.knowledge, ctx.default_zone, self._limits, ctx.now, cursor
             )
             messages: dict[int, Screen] = {}
             for outgoing in claim.outgoing:
@@ -132,9 +133,7 @@ class Dispatcher:
                 if outgoing.kind == ReminderKind.TIP:
                     messages[outgoing.reminder_id] = schedule_screens.tip_message(t, outgoing)
                     continue
-                question = await checkins.current(
-                    repos, self._knowledge, default_zone, outgoing.checkin_id or 0
-                )
+                question = await checkins.current(repos, ctx, outgoing.checkin_id or 0)
                 if question is not None:
                     messages[outgoing.reminder_id] = schedule_screens.checkin_message(t, question)
         return Batch(claim, messages)

@@ -28,6 +28,7 @@ from bot.content.triage_engine import fitted_fix
 from bot.db.models import AlertLevel, Checkin, CheckinStatus, Reminder, ReminderKind, ReminderState
 from bot.db.uow import Repositories
 from bot.services import escalation, reminders
+from bot.services.context import Context
 
 
 def _shoe_id(answer_id: str) -> int | None:
@@ -135,6 +136,15 @@ Outcome = CheckinQuestion | CheckinDone | DoctorSeen | Snoozed | NoRun | Stale
 """What a check-in press leads to."""
 
 
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A runner's press on an answer of check-in `checkin_id`, shown as step number `step`."""
+
+    user_id: int
+    checkin_id: int
+    step: int
+
+
 def question(
     checkin: Checkin,
     knowledge: Knowledge,
@@ -239,114 +249,76 @@ async def _runners(repos: Repositories, user_id: int, checkin_id: int) -> Checki
     return checkin if checkin.status == CheckinStatus.OPEN else Stale(Closed.FINISHED)
 
 
-async def _open(
-    repos: Repositories, knowledge: Knowledge, default_zone: str, checkin: Checkin
-) -> _Open | Stale:
+async def _open(repos: Repositories, ctx: Context, checkin: Checkin) -> _Open | Stale:
     """Return the open check-in's waiting step as shown, or Stale when it has ended."""
-    zone = reminders.zone_of(await repos.schedules.settings(checkin.user_id), default_zone)
+    zone = reminders.zone_of(await repos.schedules.settings(checkin.user_id), ctx.default_zone)
     notes = await repos.health.for_user(checkin.user_id)
-    waiting = _waiting_step(checkin, knowledge, notes)
+    waiting = _waiting_step(checkin, ctx.knowledge, notes)
     if waiting is None:
         return Stale(Closed.FINISHED)
     shoes = await _shoe_choices(repos, checkin.user_id) if waiting.shoes else ()
-    shown = question(checkin, knowledge, zone.key, notes, shoes)
+    shown = question(checkin, ctx.knowledge, zone.key, notes, shoes)
     return Stale(Closed.FINISHED) if shown is None else _Open(checkin, waiting, shown, notes)
 
 
-async def current(
-    repos: Repositories, knowledge: Knowledge, default_zone: str, checkin_id: int
-) -> CheckinQuestion | None:
+async def current(repos: Repositories, ctx: Context, checkin_id: int) -> CheckinQuestion | None:
     """Return the open question of a check-in (to send it again after a snooze)."""
     checkin = await repos.checkins.get(checkin_id)
     if checkin is None or checkin.status != CheckinStatus.OPEN:
         return None
-    opened = await _open(repos, knowledge, default_zone, checkin)
+    opened = await _open(repos, ctx, checkin)
     return None if isinstance(opened, Stale) else opened.shown
 
 
-async def _pressed(
-    repos: Repositories,
-    knowledge: Knowledge,
-    default_zone: str,
-    user_id: int,
-    checkin_id: int,
-    step: int,
-) -> _Open | Stale:
+async def _pressed(repos: Repositories, ctx: Context, press: Press) -> _Open | Stale:
     """Return the runner's open check-in when a press is for the step it waits on."""
-    checkin = await _runners(repos, user_id, checkin_id)
+    checkin = await _runners(repos, press.user_id, press.checkin_id)
     if isinstance(checkin, Stale):
         return checkin
-    opened = await _open(repos, knowledge, default_zone, checkin)
-    if isinstance(opened, _Open) and step != opened.shown.step:
+    opened = await _open(repos, ctx, checkin)
+    if isinstance(opened, _Open) and press.step != opened.shown.step:
         return Stale(Closed.OUT_OF_DATE, opened.shown)
     return opened
 
 
 async def pick(
-    repos: Repositories,
-    knowledge: Knowledge,
-    default_zone: str,
-    user_id: int,
-    checkin_id: int,
-    step: int,
-    picked: int,
+    repos: Repositories, ctx: Context, press: Press, picked: int
 ) -> CheckinQuestion | Stale:
     """Show a `multi` step with the answers `picked` so far (nothing is stored yet)."""
-    opened = await _picking(repos, knowledge, default_zone, user_id, checkin_id, step, picked)
+    opened = await _picking(repos, ctx, press, picked)
     return opened if isinstance(opened, Stale) else replace(opened.shown, picked=picked)
 
 
 async def answer(
-    repos: Repositories,
-    knowledge: Knowledge,
-    default_zone: str,
-    user_id: int,
-    checkin_id: int,
-    step: int,
-    answer_id: str,
-    now: datetime,
+    repos: Repositories, ctx: Context, press: Press, answer_id: str
 ) -> CheckinQuestion | CheckinDone | Stale:
-    """Record the answer to step number `step`; at the end, evaluate escalation."""
-    opened = await _pressed(repos, knowledge, default_zone, user_id, checkin_id, step)
+    """Record the answer to the step pressed; at the end, evaluate escalation."""
+    opened = await _pressed(repos, ctx, press)
     if isinstance(opened, Stale):
         return opened
     chosen = _answer(opened.waiting, answer_id)
     if chosen is None or opened.waiting.multi:
         return Stale(Closed.UNKNOWN)
     if opened.waiting.shoes:
-        return await _record_shoes(repos, knowledge, opened, chosen)
-    return await _record(repos, knowledge, opened, [chosen], chosen.next, now)
+        return await _record_shoes(repos, ctx.knowledge, opened, chosen)
+    return await _record(repos, ctx.knowledge, opened, [chosen], chosen.next, ctx.now)
 
 
 async def answer_picked(
-    repos: Repositories,
-    knowledge: Knowledge,
-    default_zone: str,
-    user_id: int,
-    checkin_id: int,
-    step: int,
-    picked: int,
-    now: datetime,
+    repos: Repositories, ctx: Context, press: Press, picked: int
 ) -> CheckinQuestion | CheckinDone | Stale:
     """Record "Done" on a `multi` step with the answers `picked` (bit i: answer i)."""
-    opened = await _picking(repos, knowledge, default_zone, user_id, checkin_id, step, picked)
+    opened = await _picking(repos, ctx, press, picked)
     if isinstance(opened, Stale):
         return opened
     chosen = [a for index, a in enumerate(opened.waiting.answers) if picked >> index & 1]
-    return await _record(repos, knowledge, opened, chosen, opened.waiting.otherwise, now)
+    following = opened.waiting.otherwise
+    return await _record(repos, ctx.knowledge, opened, chosen, following, ctx.now)
 
 
-async def _picking(
-    repos: Repositories,
-    knowledge: Knowledge,
-    default_zone: str,
-    user_id: int,
-    checkin_id: int,
-    step: int,
-    picked: int,
-) -> _Open | Stale:
+async def _picking(repos: Repositories, ctx: Context, press: Press, picked: int) -> _Open | Stale:
     """Return the open check-in when it waits on a `multi` step and the picks fit its answers."""
-    opened = await _pressed(repos, knowledge, default_zone, user_id, checkin_id, step)
+    opened = await _pressed(repos, ctx, press)
     if isinstance(opened, Stale):
         return opened
     if not opened.waiting.multi or picked >= 1 << len(opened.waiting.answers):
@@ -482,19 +454,19 @@ async def _history(
 
 
 async def seen_doctor(
-    repos: Repositories, knowledge: Knowledge, user_id: int, checkin_id: int, now: datetime
+    repos: Repositories, ctx: Context, user_id: int, checkin_id: int
 ) -> DoctorSeen | Stale:
     """Note that the runner has seen a doctor about the numbness a check-in reported."""
     checkin = await repos.checkins.get(checkin_id)
     if checkin is None or checkin.user_id != user_id:
         return Stale(Closed.UNKNOWN)
-    settings = await repos.schedules.settings_for(user_id, now)
-    settings.doctor_seen_at = settings.updated_at = now
-    return DoctorSeen(knowledge.escalation.seen_doctor_days)
+    settings = await repos.schedules.settings_for(user_id, ctx.now)
+    settings.doctor_seen_at = settings.updated_at = ctx.now
+    return DoctorSeen(ctx.knowledge.escalation.seen_doctor_days)
 
 
 async def snooze(
-    repos: Repositories, knowledge: Knowledge, user_id: int, checkin_id: int, now: datetime
+    repos: Repositories, ctx: Context, user_id: int, checkin_id: int
 ) -> Snoozed | Stale:
     """Ask about this check-in again later (a one-off snooze reminder)."""
     checkin = await _runners(repos, user_id, checkin_id)
@@ -503,9 +475,9 @@ async def snooze(
     plan = await repos.schedules.plan(checkin.plan_id) if checkin.plan_id else None
     if plan is None:
         return Stale(Closed.FINISHED)
-    due = now + timedelta(minutes=knowledge.schedules.snooze_minutes)
+    due = ctx.now + timedelta(minutes=ctx.knowledge.schedules.snooze_minutes)
     fake = Reminder(kind=ReminderKind.SNOOZE, run_at=checkin.run_at)
-    if due > reminders.late_limit(fake, plan, knowledge):
+    if due > reminders.late_limit(fake, plan, ctx.knowledge):
         return Stale(Closed.FINISHED)
     existing = {r.kind: r for r in await repos.reminders.for_plan(plan.id)}
     reminder = existing.get(ReminderKind.SNOOZE)
@@ -514,11 +486,11 @@ async def snooze(
         repos.reminders.add(reminder)
     reminder.run_at, reminder.due_at, reminder.checkin_id = checkin.run_at, due, checkin.id
     reminder.state, reminder.attempts, reminder.claimed_until = ReminderState.PENDING, 0, None
-    return Snoozed(knowledge.schedules.snooze_minutes)
+    return Snoozed(ctx.knowledge.schedules.snooze_minutes)
 
 
 async def no_run(
-    repos: Repositories, user_id: int, checkin_id: int, now: datetime
+    repos: Repositories, ctx: Context, user_id: int, checkin_id: int
 ) -> NoRun | Stale:
     """Record that the runner didn't run; the check-in ends without counting."""
     checkin = await _runners(repos, user_id, checkin_id)
@@ -526,5 +498,5 @@ async def no_run(
         return checkin
     if checkin.numb is not None:  # an old copy: the runner already said how their feet were
         return Stale(Closed.FINISHED)
-    checkin.status, checkin.answered_at = CheckinStatus.NO_RUN, now
+    checkin.status, checkin.answered_at = CheckinStatus.NO_RUN, ctx.now
     return NoRun()

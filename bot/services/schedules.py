@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.content.loader import Knowledge
 from bot.db.models import (
     PendingInput,
     PendingKind,
@@ -25,6 +24,7 @@ from bot.db.models import (
 )
 from bot.db.uow import Repositories
 from bot.services import reminders
+from bot.services.context import Context
 from bot.services.scheduling import (
     find_timezone,
     local_start,
@@ -122,15 +122,6 @@ class RunsAction(StrEnum):
     CANCEL = "cancel"
     DELETE = "del"
     CONFIRM_DELETE = "delok"
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What every use case here needs besides the repositories."""
-
-    knowledge: Knowledge
-    default_zone: str
-    now: datetime
 
 
 def _zone_view(settings: RunnerSettings | None, ctx: Context) -> ZoneView:

@@ -66,6 +66,15 @@ Outcome = TriageView | Stale | Cancelled
 """What a triage press leads to."""
 
 
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A runner's press on a button of triage `session_id`, shown at question number `step`."""
+
+    user_id: int
+    session_id: int
+    step: int
+
+
 async def start(
     repos: Repositories,
     engine: TriageEngine,
@@ -99,19 +108,14 @@ async def current(repos: Repositories, engine: TriageEngine, user_id: int) -> Tr
 
 
 async def answer(
-    repos: Repositories,
-    engine: TriageEngine,
-    user_id: int,
-    session_id: int,
-    step: int,
-    answer_id: str,
-    now: datetime,
+    repos: Repositories, engine: TriageEngine, press: Press, answer_id: str, now: datetime
 ) -> TriageView | Stale:
-    """Record an answer to question number `step`; finish with a symptom report at the end.
+    """Record an answer to the question pressed; finish with a symptom report at the end.
 
     A finished triage also keeps what its answers said about the runner's health notes.
     """
-    loaded = await _open_session(repos, engine, user_id, session_id, step, now)
+    user_id = press.user_id
+    loaded = await _open_session(repos, engine, press, now)
     if not isinstance(loaded, _Loaded):
         return loaded
     triage = loaded.triage
@@ -157,15 +161,11 @@ async def answer(
 
 
 async def back(
-    repos: Repositories,
-    engine: TriageEngine,
-    user_id: int,
-    session_id: int,
-    step: int,
-    now: datetime,
+    repos: Repositories, engine: TriageEngine, press: Press, now: datetime
 ) -> TriageView | Stale:
-    """Undo the last answer and return to the question before question number `step`."""
-    loaded = await _open_session(repos, engine, user_id, session_id, step, now)
+    """Undo the last answer and return to the question before the one pressed."""
+    session_id = press.session_id
+    loaded = await _open_session(repos, engine, press, now)
     if not isinstance(loaded, _Loaded):
         return loaded
     language = loaded.triage.language
@@ -202,16 +202,11 @@ class _Loaded:
 
 
 async def _open_session(
-    repos: Repositories,
-    engine: TriageEngine,
-    user_id: int,
-    session_id: int,
-    step: int,
-    now: datetime,
+    repos: Repositories, engine: TriageEngine, press: Press, now: datetime
 ) -> _Loaded | TriageView | Stale:
-    """Load an open session that is waiting for question number `step`, or say why not."""
-    triage = await repos.triage.get(session_id)
-    if triage is None or triage.user_id != user_id:
+    """Load an open session that is waiting for the question pressed, or say why not."""
+    triage = await repos.triage.get(press.session_id)
+    if triage is None or triage.user_id != press.user_id:
         return Stale(StaleReason.UNKNOWN)
     language = triage.language
     if triage.status != TriageStatus.OPEN:
@@ -223,7 +218,7 @@ async def _open_session(
         # The triage content changed under this session: start it again, politely.
         await repos.triage.save(triage.id, [], TriageStatus.OPEN, now)
         return TriageView(triage.id, engine.first(), restarted=True, language=language)
-    if step != len(path) or not isinstance(view, Question):
+    if press.step != len(path) or not isinstance(view, Question):
         return Stale(StaleReason.OUT_OF_DATE, TriageView(triage.id, view), language)
     return _Loaded(triage, path)
 

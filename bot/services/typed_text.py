@@ -15,6 +15,7 @@ from bot.content.triage_engine import TriageEngine
 from bot.db.models import PendingInput, PendingKind
 from bot.db.uow import Repositories
 from bot.services import gear, schedules, triage
+from bot.services.context import Context
 
 TypedReply = gear.GearView | schedules.RunsView | triage.TriageView | None
 """What typed text leads to: a gear or /runs screen, the open check's question, or nothing."""
@@ -32,7 +33,7 @@ async def awaited(repos: Repositories, user_id: int, now: datetime) -> PendingIn
 async def receive(
     repos: Repositories,
     engine: TriageEngine,
-    ctx: schedules.Context,
+    ctx: Context,
     user_id: int,
     language_code: str | None,
     text: str,

@@ -24,6 +24,7 @@ from bot.services.checkins import (
     ShoeChoice,
     Stale,
 )
+from bot.services.context import Context
 
 NOW = datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
 RUNNER, OTHER = 7_000_000_001, 7_000_000_002
@@ -74,13 +75,13 @@ class Presser:
         self, sessionmaker: async_sessionmaker[AsyncSession], knowledge: Knowledge, checkin: int
     ) -> None:
         self.sessionmaker, self.knowledge, self.checkin = sessionmaker, knowledge, checkin
+        self.ctx = Context(knowledge, "UTC", NOW)
         self.step = 0
 
     async def __call__(self, answer_id: str, user_id: int = RUNNER) -> Outcome:
         async with unit_of_work(self.sessionmaker) as repos:
-            outcome = await checkins.answer(
-                repos, self.knowledge, "UTC", user_id, self.checkin, self.step, answer_id, NOW
-            )
+            on_step = checkins.Press(user_id, self.checkin, self.step)
+            outcome = await checkins.answer(repos, self.ctx, on_step, answer_id)
         if isinstance(outcome, CheckinQuestion):
             self.step = outcome.step
         return outcome
@@ -90,9 +91,8 @@ class Presser:
         answers = [a.id for a in self.knowledge.checkin_steps["signs"].answers]
         bits = sum(1 << answers.index(answer_id) for answer_id in picked)
         async with unit_of_work(self.sessionmaker) as repos:
-            outcome = await checkins.answer_picked(
-                repos, self.knowledge, "UTC", user_id, self.checkin, self.step, bits, NOW
-            )
+            on_step = checkins.Press(user_id, self.checkin, self.step)
+            outcome = await checkins.answer_picked(repos, self.ctx, on_step, bits)
         if isinstance(outcome, CheckinQuestion):
             self.step = outcome.step
         return outcome
@@ -135,7 +135,7 @@ async def test_the_shoe_question_lists_the_default_first_after_the_feet_answers(
         [counted] = await repos.checkins.recent_answered(RUNNER, 5, NOW - timedelta(days=1))
         assert counted.id == checkin_id, "the feet answers count before the shoe is said"
         assert (counted.status, counted.numb, counted.shoe_id) == ("open", True, None)
-        again = await checkins.current(repos, press.knowledge, "UTC", checkin_id)
+        again = await checkins.current(repos, press.ctx, checkin_id)
     assert again == asked, "a copy sent again asks the same"
 
     done = await press(f"s{older.id}")
@@ -209,7 +209,7 @@ async def test_numbness_still_there_escalates_with_the_shoe_question(
     done = await press(f"s{shoe.id}")
     assert done == CheckinDone(numb=True, fix="fix_tarsal_check")
     async with unit_of_work(rollback_sessionmaker) as repos:
-        no_run = await checkins.no_run(repos, RUNNER, checkin_id, NOW)
+        no_run = await checkins.no_run(repos, press.ctx, RUNNER, checkin_id)
     assert no_run == Stale(Closed.FINISHED)
 
 
@@ -220,7 +220,7 @@ async def test_i_didnt_run_is_refused_once_the_feet_answers_are_in(
         await _shoe(repos, RUNNER, "Pegasus 40")
     await press("no")
     async with unit_of_work(rollback_sessionmaker) as repos:
-        no_run = await checkins.no_run(repos, RUNNER, checkin_id, NOW)
+        no_run = await checkins.no_run(repos, press.ctx, RUNNER, checkin_id)
         assert no_run == Stale(Closed.FINISHED)
         stored = await repos.checkins.get(checkin_id)
     assert stored is not None
@@ -246,9 +246,10 @@ async def test_picks_travel_in_the_buttons_until_done(
     signs = await press("minutes")
     assert isinstance(signs, CheckinQuestion)
     async with unit_of_work(rollback_sessionmaker) as repos:
-        shown = await checkins.pick(repos, press.knowledge, "UTC", RUNNER, checkin_id, 3, 0b101)
-        forged = await checkins.pick(repos, press.knowledge, "UTC", RUNNER, checkin_id, 3, 1 << 12)
-        early = await checkins.pick(repos, press.knowledge, "UTC", RUNNER, checkin_id, 2, 1)
+        on_signs = checkins.Press(RUNNER, checkin_id, 3)
+        shown = await checkins.pick(repos, press.ctx, on_signs, 0b101)
+        forged = await checkins.pick(repos, press.ctx, on_signs, 1 << 12)
+        early = await checkins.pick(repos, press.ctx, checkins.Press(RUNNER, checkin_id, 2), 1)
         stored = await repos.checkins.get(checkin_id)
     assert isinstance(shown, CheckinQuestion)
     assert (shown.step_id, shown.picked) == ("signs", 0b101)
@@ -356,8 +357,8 @@ async def test_seen_a_doctor_quiets_recurring_messages_but_not_signs(
     rollback_sessionmaker: async_sessionmaker[AsyncSession], press: Presser, knowledge: Knowledge
 ) -> None:
     async with unit_of_work(rollback_sessionmaker) as repos:
-        seen = await checkins.seen_doctor(repos, knowledge, RUNNER, press.checkin, NOW)
-        theirs = await checkins.seen_doctor(repos, knowledge, OTHER, press.checkin, NOW)
+        seen = await checkins.seen_doctor(repos, press.ctx, RUNNER, press.checkin)
+        theirs = await checkins.seen_doctor(repos, press.ctx, OTHER, press.checkin)
     assert seen == DoctorSeen(knowledge.escalation.seen_doctor_days)
     assert theirs == Stale(Closed.UNKNOWN)
     assert await _settings(rollback_sessionmaker) == (AlertLevel.NONE, NOW)
@@ -382,5 +383,5 @@ async def test_a_checkin_answered_after_delete_me_gets_a_note(
     assert await press("toes") == Stale(Closed.UNKNOWN)
     assert await press.signs("stroke") == Stale(Closed.UNKNOWN)
     async with unit_of_work(rollback_sessionmaker) as repos:
-        gone = await checkins.seen_doctor(repos, knowledge, RUNNER, press.checkin, NOW)
+        gone = await checkins.seen_doctor(repos, press.ctx, RUNNER, press.checkin)
     assert gone == Stale(Closed.UNKNOWN)

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.content.loader import Knowledge
 from bot.content.triage_engine import Result, TriageEngine
 from bot.db.uow import unit_of_work
-from bot.services import gear, schedules, triage, typed_text
+from bot.services import gear, triage, typed_text
+from bot.services.context import Context
 from bot.services.gear import NameProblem, clean_name
 
 NOW = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
@@ -62,7 +63,7 @@ def type_text(
 
     async def typed(text: str, now: datetime = NOW) -> typed_text.TypedReply:
         async with unit_of_work(rollback_sessionmaker) as repos:
-            ctx = schedules.Context(knowledge, "UTC", now)
+            ctx = Context(knowledge, "UTC", now)
             return await typed_text.receive(repos, engine, ctx, RUNNER, "en", text)
 
     return typed
@@ -256,7 +257,9 @@ async def test_a_triage_result_is_fitted_to_the_default_shoe(
     answers.append("once")
     for step, answer in enumerate([*answers, "lacing"]):
         async with unit_of_work(rollback_sessionmaker) as repos:
-            view = await triage.answer(repos, engine, RUNNER, view.session_id, step, answer, NOW)
+            view = await triage.answer(
+                repos, engine, triage.Press(RUNNER, view.session_id, step), answer, NOW
+            )
         assert isinstance(view, triage.TriageView)
     assert isinstance(view.view, Result)
     assert view.shoe_name == "Pegasus 40"
