@@ -20,8 +20,12 @@ from prometheus_client import (
     Gauge,
     Histogram,
     ProcessCollector,
+    disable_created_metrics,
     generate_latest,
 )
+
+# A `_created` timestamp beside every counter only doubles what is scraped.
+disable_created_metrics()
 
 REGISTRY: Final = CollectorRegistry()
 """What ``/metrics`` serves."""

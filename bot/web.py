@@ -81,7 +81,8 @@ class Endpoints:
             body = await request.json()
             # Whatever a malformed field provokes in PTB's parsing (KeyError, TypeError...) means
             # the same thing here: not an update.
-            update = Update.de_json(body, bot) if isinstance(body, dict) else None
+            is_update = isinstance(body, dict) and isinstance(body.get("update_id"), int)
+            update = Update.de_json(body, bot) if is_update else None
         except Exception:
             update = None
         if update is None:
