@@ -25,7 +25,7 @@ from prometheus_client import (
 )
 
 # A `_created` timestamp beside every counter only doubles what is scraped.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstream
 
 REGISTRY: Final = CollectorRegistry()
 """What ``/metrics`` serves."""
