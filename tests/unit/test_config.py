@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import PROJECT_ROOT, Settings, SettingsError, load_settings
 
 
 def make(**values: object) -> Settings:
@@ -132,3 +132,11 @@ def test_impossible_modes_are_one_line(
 
 def test_a_loopback_webhook_may_be_plain_http() -> None:
     assert make(webhook_url="http://127.0.0.1:8443/tg").webhook_url == "http://127.0.0.1:8443/tg"
+
+
+def test_every_setting_is_documented() -> None:
+    env_example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    names = [name.upper() for name in Settings.model_fields]
+    assert [name for name in names if f"{name}=" not in env_example] == []
+    assert [name for name in names if f"| `{name}` |" not in readme] == []
