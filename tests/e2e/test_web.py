@@ -17,7 +17,9 @@ from bot.content.loader import Knowledge
 from bot.localapi import LocalBotApi
 from bot.web import SECRET_HEADER, create_web_app
 from tests.conftest import FakeClock
-from tests.e2e.conftest import start_app, stop_app
+from tests.e2e.conftest import Runner, start_app, stop_app
+from tests.e2e.test_dispatcher import WED_TIP
+from tests.e2e.test_runs import add_weekly_run
 
 SECRET = "right-secret_123"
 RIGHT = {SECRET_HEADER: SECRET}
@@ -148,3 +150,26 @@ async def test_healthz_is_503_when_the_database_is_unreachable(
     assert report["status"] == "unhealthy"
     assert report["database"].startswith("unreachable")
     assert scraped.status == 200, "the metrics are served without the backlog"
+
+
+async def test_reminder_outcomes_and_429s_are_counted(
+    runner: Runner, app: BotApplication, api: LocalBotApi, clock: FakeClock
+) -> None:
+    def sample(name: str, **labels: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+    await add_weekly_run(runner)
+    floods, flooded = (
+        sample("numbfeet_flood_control_total"),
+        sample("numbfeet_reminders_total", outcome="flood"),
+    )
+    sent = sample("numbfeet_reminders_total", outcome="sent")
+    api.faults.fail_next("sendMessage", status=429, retry_after=120)
+    clock.current = WED_TIP
+    await app.bot_data.dispatcher.tick(app.bot)
+    clock.advance(seconds=120)
+    await app.bot_data.dispatcher.tick(app.bot)
+    assert sample("numbfeet_flood_control_total") == floods + 1
+    assert sample("numbfeet_reminders_total", outcome="flood") == flooded + 1
+    assert sample("numbfeet_reminders_total", outcome="sent") == sent + 1
+    assert metrics.last_tick() is not None
