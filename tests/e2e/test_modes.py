@@ -191,6 +191,7 @@ async def test_a_second_poller_is_one_line_without_a_traceback(
     lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r.getMessage() for r in lines] == [CONFLICT_LINE]
     assert lines[0].exc_info is None
+    assert api.calls_to("deleteWebhook"), "polling drops any webhook first"
     assert "BOT_MODE=webhook" in CONFLICT_LINE
 
 
