@@ -1,17 +1,16 @@
 """`python -m bot`: check settings and content, migrate the database, run the bot.
 
-Without TELEGRAM_BOT_TOKEN it runs the playground instead: the same bot against the project's
-own local Bot API, with a chat page in the browser (`bot/playground`).
+It runs in BOT_MODE (`bot.modes`: polling by default, webhook, or dispatcher). Without
+TELEGRAM_BOT_TOKEN and without BOT_MODE it runs the playground instead: the same bot against
+the project's own local Bot API, with a chat page in the browser (`bot/playground`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot import runtime
@@ -20,10 +19,9 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.content.loader import Knowledge, KnowledgeError, load_knowledge
 from bot.db.migrate import migrate_database
 from bot.log_setup import setup_logging
+from bot.modes import serve_until_signalled
 from bot.playground import run_playground
 from bot.transport import AiohttpRequest
-
-log = logging.getLogger("bot")
 
 NO_TOKEN_HELP = """\
 TELEGRAM_BOT_TOKEN is not set, so the bot has no Telegram account to run as.
@@ -46,7 +44,7 @@ def main() -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level)
-    playground = settings.telegram_bot_token is None
+    playground = settings.playground
     if playground:
         print(NO_TOKEN_HELP, file=sys.stderr)
         database_setting, database_url = (
@@ -84,16 +82,15 @@ def prepare_and_run(
 
 
 def run_bot(settings: Settings, knowledge: Knowledge, loop: asyncio.AbstractEventLoop) -> int:
-    """Poll Telegram until interrupted; return the exit status."""
+    """Run the bot in BOT_MODE until SIGINT or SIGTERM; return the exit status."""
     # This function owns the transports: PTB closes them on a normal stop but not when the
     # start fails, so they are closed here in every case, before the loop is.
     transports = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
     app = build_app(
         settings, knowledge=knowledge, request=transports[0], get_updates_request=transports[1]
     )
-    log.info("starting the bot against %s", settings.telegram_api_base_url)
     try:
-        app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY], close_loop=False)
+        loop.run_until_complete(serve_until_signalled(app, settings))
     except InvalidToken:
         print(
             "error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather.",
@@ -105,6 +102,10 @@ def run_bot(settings: Settings, knowledge: Knowledge, loop: asyncio.AbstractEven
             f"error: cannot reach the Bot API at {settings.telegram_api_base_url}: {exc}",
             file=sys.stderr,
         )
+        return 1
+    except OSError as exc:
+        where = "WEBHOOK_LISTEN:WEBHOOK_PORT" if settings.mode == "webhook" else "METRICS_PORT"
+        print(f"error: cannot serve HTTP on {where}: {exc}", file=sys.stderr)
         return 1
     finally:
         loop.run_until_complete(asyncio.gather(*(t.shutdown() for t in transports)))

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +36,8 @@ _ASYNC_DRIVERS = {
     "postgresql": "postgresql+asyncpg",
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+"""What Telegram accepts as a webhook's secret_token."""
 
 
 class SettingsError(Exception):
@@ -81,6 +93,31 @@ class Settings(BaseSettings):
     dispatch_send_rate: float = Field(default=25.0, gt=0, le=1000)
     """Reminders sent per second at most (Telegram allows about 30 a second in bulk)."""
 
+    # How the process runs (`bot.modes`): these settings are read there and in `bot.web`.
+    bot_mode: Literal["polling", "webhook", "dispatcher"] | None = None
+    """polling, webhook or dispatcher (reminders only); unset: polling, or the playground
+    when there is no token either."""
+    dispatch_in_process: bool | None = None
+    """Whether this process runs the reminder dispatcher; unset: yes, except in webhook mode."""
+    webhook_url: str | None = None
+    """The public https URL Telegram posts updates to (webhook mode)."""
+    webhook_path: str | None = None
+    """The path the webhook server takes updates on; unset: the path of WEBHOOK_URL."""
+    webhook_listen: str = "127.0.0.1"
+    """The address the webhook server listens on (0.0.0.0 in a container)."""
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    """The webhook server's port; a reverse proxy forwards WEBHOOK_URL to it."""
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    """Connections Telegram opens to the webhook at once, across all webhook processes."""
+    webhook_secret_token: SecretStr | None = None
+    """The secret Telegram sends with every update; required in webhook mode."""
+    metrics_enabled: bool = True
+    """Serve /healthz and /metrics in polling and dispatcher modes (webhook mode always does)."""
+    metrics_listen: str = "127.0.0.1"
+    """The address /healthz and /metrics listen on in polling and dispatcher modes."""
+    metrics_port: int = Field(default=9090, ge=1, le=65535)
+    """The port of /healthz and /metrics in polling and dispatcher modes."""
+
     @field_validator("database_url", "playground_database_url")
     @classmethod
     def _known_database(cls, value: str, info: ValidationInfo) -> str:
@@ -108,11 +145,7 @@ class Settings(BaseSettings):
     @field_validator("playground_host")
     @classmethod
     def _loopback(cls, value: str) -> str:
-        try:
-            loopback = ipaddress.ip_address(value).is_loopback
-        except ValueError:
-            loopback = value == "localhost"
-        if not loopback:
+        if not _is_loopback_host(value):
             raise ValueError("must be a loopback address such as 127.0.0.1 (no one else may play)")
         return value
 
@@ -122,6 +155,68 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _public_https(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if not parts.hostname or parts.scheme not in ("http", "https"):
+            raise ValueError("must be a URL such as https://bot.example.org/telegram")
+        if parts.scheme != "https" and not _is_loopback_host(parts.hostname):
+            raise ValueError("must be an https:// URL (Telegram posts only to https)")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _absolute_path(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET_TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _mode_has_what_it_needs(self) -> Settings:
+        mode = self.bot_mode
+        problem = None
+        if mode is not None and self.telegram_bot_token is None:
+            problem = f"BOT_MODE is {mode}, so TELEGRAM_BOT_TOKEN must be set"
+        elif mode == "webhook" and (self.webhook_url is None or self.webhook_secret_token is None):
+            problem = "BOT_MODE is webhook, so WEBHOOK_URL and WEBHOOK_SECRET_TOKEN must be set"
+        elif mode == "dispatcher" and self.dispatch_in_process is False:
+            problem = "BOT_MODE is dispatcher, which only dispatches: unset DISPATCH_IN_PROCESS"
+        if problem is not None:
+            raise PydanticCustomError("mode", problem)
+        return self
+
+    @property
+    def playground(self) -> bool:
+        """Return whether `python -m bot` runs the playground: no token and no BOT_MODE."""
+        return self.telegram_bot_token is None and self.bot_mode is None
+
+    @property
+    def mode(self) -> Literal["polling", "webhook", "dispatcher"]:
+        """Return the mode the bot runs in: BOT_MODE, polling when unset."""
+        return self.bot_mode or "polling"
+
+    @property
+    def runs_dispatcher(self) -> bool:
+        """Return whether this process sends reminders (DISPATCH_IN_PROCESS, by mode)."""
+        if self.dispatch_in_process is None:
+            return self.mode != "webhook"
+        return self.dispatch_in_process
+
+    @property
+    def webhook_route(self) -> str:
+        """Return the path the webhook server takes updates on."""
+        return self.webhook_path or urlsplit(self.webhook_url or "").path or "/"
 
     @property
     def async_database_url(self) -> str:
@@ -144,9 +239,18 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(part) for part in first["loc"]).upper() or "settings"
+        name = ".".join(str(part) for part in first["loc"]).upper()
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise SettingsError(f"Invalid setting {name}: {first['msg']}{more}") from None
+        where = f"setting {name}" if name else "settings"
+        raise SettingsError(f"Invalid {where}: {first['msg']}{more}") from None
+
+
+def _is_loopback_host(host: str) -> bool:
+    """Return whether a host name or address is this machine."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
+from bot import metrics
 from bot.context import Context
 from bot.db.uow import unit_of_work
 from bot.handlers.replies import telegram_texts
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: Context) -> None:
     """Handle any exception raised while processing an update."""
     error = context.error
+    metrics.reply_failed(error)
     user = update.effective_user if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
         log.info("user %s blocked the bot: %s", user.id if user else "?", error)

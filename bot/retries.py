@@ -31,6 +31,7 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
+from bot import metrics
 from bot.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -112,13 +113,18 @@ class RetryPolicy(BaseRateLimiter[int]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Send one request, waiting and sending it again as the policy allows."""
         if rate_limit_args == SEND_ONCE:
-            return await callback(*args, **kwargs)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter:
+                metrics.flood_control_hit()
+                raise
         budget = _BUDGET.get() or WaitBudget(self._wait_limit)
         failures = 0
         while True:
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
+                metrics.flood_control_hit()
                 pause = _seconds(exc.retry_after)
                 if not budget.take(pause):
                     raise WaitTooLongError(

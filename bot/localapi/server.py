@@ -40,7 +40,13 @@ def create_app(
     app.router.add_route("*", "/bot{token}/{method}", _call_method)
     app.router.add_get("/file/bot{token}/{path:.+}", _download_file)
     app.router.add_routes(routes)
+    app.on_cleanup.append(_stop_pushing)
     return app
+
+
+async def _stop_pushing(app: web.Application) -> None:
+    """Stop delivering to a webhook when the server stops."""
+    await app[API_KEY].webhook.close()
 
 
 def _json(status: int, body: JsonDict) -> web.Response:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
+from urllib.parse import urlsplit
 
 from bot.telegram_format import FormattedText, MarkupError, format_text
 
@@ -320,6 +321,10 @@ def _check_get_updates(call: CheckedCall) -> None:
     timeout = call.number("timeout")
     if timeout is not None and timeout < 0:
         call.warn(f"timeout {timeout:g} is negative; Telegram uses 0")
+    _check_allowed_updates(call)
+
+
+def _check_allowed_updates(call: CheckedCall) -> None:
     allowed = call.params.get("allowed_updates")
     if allowed is None:
         return
@@ -329,6 +334,35 @@ def _check_get_updates(call: CheckedCall) -> None:
     for item in allowed:
         if item not in UPDATE_TYPES:
             call.warn(f"allowed_updates: unknown update type {item!r}")
+
+
+WEBHOOK_PORTS: Final = frozenset({80, 88, 443, 8443})
+_SECRET_TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _check_set_webhook(call: CheckedCall) -> None:
+    """Telegram's webhook rules; an http:// URL to this machine is the fake's one allowance.
+
+    Telegram posts only to https on four ports. The fake delivers on this machine, so it also
+    takes http:// to a loopback host, which is how tests and a local webhook server use it.
+    """
+    url = call.string("url") or ""
+    if url:
+        parts = urlsplit(url)
+        loopback = parts.hostname in ("localhost", "127.0.0.1", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            call.reject(bad_request("bad webhook: An HTTPS URL must be provided for webhook"))
+        elif parts.scheme == "https" and (parts.port or 443) not in WEBHOOK_PORTS:
+            call.reject(
+                bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+            )
+    secret = call.string("secret_token")
+    if secret is not None and not _SECRET_TOKEN.fullmatch(secret):
+        call.reject(bad_request("secret token contains unallowed characters"))
+    connections = call.integer("max_connections")
+    if connections is not None and not 1 <= connections <= 100:
+        call.warn(f"max_connections {connections} is outside 1..100; Telegram clamps it")
+    _check_allowed_updates(call)
 
 
 def _index(*specs: MethodSpec) -> dict[str, MethodSpec]:
@@ -346,6 +380,19 @@ METHODS: Final[Mapping[str, MethodSpec]] = _index(
             "allowed_updates": _JSON,
         },
         rules=(_check_get_updates,),
+    ),
+    MethodSpec(
+        "setWebhook",
+        {
+            "url": Param(Kind.STR, required=True, missing="url is empty"),
+            "certificate": Param(Kind.FILE),
+            "ip_address": _STR,
+            "max_connections": _INT,
+            "allowed_updates": _JSON,
+            "drop_pending_updates": _BOOL,
+            "secret_token": _STR,
+        },
+        rules=(_check_set_webhook,),
     ),
     MethodSpec("deleteWebhook", {"drop_pending_updates": _BOOL}),
     MethodSpec("getWebhookInfo"),

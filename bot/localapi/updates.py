@@ -54,6 +54,11 @@ class UpdateQueue:
                 waiter.set_result(None)
         return update
 
+    def confirm(self, update: JsonDict) -> None:
+        """Forget ``update`` if it is the oldest pending one (the webhook took it)."""
+        if self._pending and self._pending[0][1] is update:
+            self._pending.popleft()
+
     def drop_pending(self) -> None:
         """Forget every pending update (deleteWebhook with drop_pending_updates)."""
         self._pending.clear()

@@ -43,12 +43,17 @@ from .models import (
 )
 from .spec import QUERY_INVALID, CheckedCall, inspect_call
 from .updates import UpdateQueue
+from .webhook import Webhook, WebhookPusher
 
 NOT_MODIFIED: Final = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
 )
 BLOCKED: Final = "Forbidden: bot was blocked by the user"
+WEBHOOK_ACTIVE: Final = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 DELETE_WINDOW_SECONDS: Final = 48 * 3600
 _BOT_COMMAND: Final = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 _DEFAULT_SCOPE: Final[JsonDict] = {"type": "default"}
@@ -101,6 +106,7 @@ class LocalBotApi:
         }
         self.calls: list[RecordedCall] = []
         self.updates = UpdateQueue()
+        self.webhook = WebhookPusher(self.updates, clock)
         self.faults = FaultPlan()
         self.callback_queries: dict[str, CallbackQuery] = {}
         self._callback_query_ttl = callback_query_ttl
@@ -117,6 +123,7 @@ class LocalBotApi:
         self._change_waiters: list[asyncio.Future[None]] = []
         self._handlers: dict[str, Handler] = {
             "getMe": self._get_me,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "setMyCommands": self._set_my_commands,
@@ -229,6 +236,8 @@ class LocalBotApi:
     # --- Bot API methods -------------------------------------------------------------------
 
     async def _get_updates(self, call: CheckedCall) -> list[JsonDict]:
+        if self.webhook.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         allowed = call.params.get("allowed_updates")
         if isinstance(allowed, list):
             self.updates.set_allowed(str(kind) for kind in allowed)
@@ -243,17 +252,32 @@ class LocalBotApi:
     def _get_me(self, call: CheckedCall) -> JsonDict:
         return self.bot_user
 
+    def _set_webhook(self, call: CheckedCall) -> bool:
+        url = call.string("url") or ""
+        if not url:  # Telegram: an empty URL removes the webhook
+            return self._delete_webhook(call)
+        if call.flag("drop_pending_updates"):
+            self.updates.drop_pending()
+        allowed = call.params.get("allowed_updates")
+        if isinstance(allowed, list):
+            self.updates.set_allowed(str(kind) for kind in allowed)
+        connections = call.integer("max_connections") or 40
+        webhook = Webhook(url, call.string("secret_token"), min(max(connections, 1), 100))
+        self.webhook.set(webhook)
+        return True
+
     def _delete_webhook(self, call: CheckedCall) -> bool:
+        self.webhook.delete()
         if call.flag("drop_pending_updates"):
             self.updates.drop_pending()
         return True
 
     def _get_webhook_info(self, call: CheckedCall) -> JsonDict:
-        return {
-            "url": "",
-            "has_custom_certificate": False,
-            "pending_update_count": len(self.updates.pending),
-        }
+        pending = len(self.updates.pending)
+        webhook = self.webhook.webhook
+        if webhook is not None:
+            return webhook.info(pending)
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
 
     def _commands_key(self, call: CheckedCall) -> tuple[str, str]:
         scope = call.params.get("scope") or _DEFAULT_SCOPE

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot import metrics
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content.loader import Knowledge
@@ -77,6 +78,7 @@ class Dispatcher:
                 batch = await self.claim(cursor)
                 results = await self.deliver(bot, batch)
                 await self.settle(results)
+                metrics.reminders_settled(r.delivery for r in results)
                 sent += sum(r.delivery is Delivery.SENT for r in results)
                 if any(r.delivery is Delivery.FLOOD for r in results):
                     break  # Telegram asked to slow down: the rest waits for a later tick

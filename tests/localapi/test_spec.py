@@ -19,6 +19,7 @@ def test_table_lists_the_methods_the_bot_uses() -> None:
     assert set(METHODS) == {
         "getMe",
         "getUpdates",
+        "setWebhook",
         "deleteWebhook",
         "getWebhookInfo",
         "setMyCommands",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import PROJECT_ROOT, Settings, SettingsError, load_settings
 
 
 def make(**values: object) -> Settings:
@@ -65,3 +65,78 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_blank_token_means_no_token(monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", blank)
     assert load_settings().telegram_bot_token is None
+
+
+def test_the_mode_decides_who_dispatches() -> None:
+    token = {"telegram_bot_token": "1:a"}
+    webhook = {
+        **token,
+        "bot_mode": "webhook",
+        "webhook_url": "https://bot.example.org/tg",
+        "webhook_secret_token": "s",
+    }
+    assert make().playground
+    assert not make(**token).playground
+    assert (make(**token).mode, make(**token).runs_dispatcher) == ("polling", True)
+    assert make(**webhook).runs_dispatcher is False
+    assert make(**webhook, dispatch_in_process=True).runs_dispatcher is True
+    assert make(**token, bot_mode="dispatcher").runs_dispatcher is True
+
+
+def test_the_webhook_path_comes_from_the_url_unless_set() -> None:
+    webhook = {
+        "telegram_bot_token": "1:a",
+        "bot_mode": "webhook",
+        "webhook_secret_token": "s",
+    }
+    assert make(**webhook, webhook_url="https://bot.example.org/tg").webhook_route == "/tg"
+    assert make(**webhook, webhook_url="https://bot.example.org").webhook_route == "/"
+    assert (
+        make(**webhook, webhook_url="https://x.org/tg", webhook_path="/in").webhook_route == "/in"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"BOT_MODE": "webhook"}, "BOT_MODE is webhook, so TELEGRAM_BOT_TOKEN must be set"),
+        (
+            {"BOT_MODE": "webhook", "TELEGRAM_BOT_TOKEN": "1:a"},
+            "BOT_MODE is webhook, so WEBHOOK_URL and WEBHOOK_SECRET_TOKEN must be set",
+        ),
+        (
+            {"BOT_MODE": "dispatcher", "TELEGRAM_BOT_TOKEN": "1:a", "DISPATCH_IN_PROCESS": "no"},
+            "BOT_MODE is dispatcher, which only dispatches",
+        ),
+        (
+            {"WEBHOOK_URL": "http://bot.example.org/tg"},
+            "WEBHOOK_URL: Value error, must be an https",
+        ),
+        ({"WEBHOOK_URL": "bot.example.org"}, "WEBHOOK_URL: Value error, must be a URL"),
+        ({"WEBHOOK_PATH": "tg"}, "WEBHOOK_PATH: Value error, must start with /"),
+        ({"WEBHOOK_SECRET_TOKEN": "has space"}, "WEBHOOK_SECRET_TOKEN: Value error, must be 1 to"),
+        ({"WEBHOOK_SECRET_TOKEN": "x" * 257}, "WEBHOOK_SECRET_TOKEN: Value error, must be 1 to"),
+        ({"WEBHOOK_MAX_CONNECTIONS": "101"}, "WEBHOOK_MAX_CONNECTIONS"),
+    ],
+)
+def test_impossible_modes_are_one_line(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], message: str
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert "\n" not in str(raised.value)
+    assert message in str(raised.value)
+
+
+def test_a_loopback_webhook_may_be_plain_http() -> None:
+    assert make(webhook_url="http://127.0.0.1:8443/tg").webhook_url == "http://127.0.0.1:8443/tg"
+
+
+def test_every_setting_is_documented() -> None:
+    env_example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    names = [name.upper() for name in Settings.model_fields]
+    assert [name for name in names if f"{name}=" not in env_example] == []
+    assert [name for name in names if f"| `{name}` |" not in readme] == []
