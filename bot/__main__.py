@@ -45,7 +45,7 @@ def main() -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level)
+    setup_logging(settings)
     playground = settings.telegram_bot_token is None
     if playground:
         print(NO_TOKEN_HELP, file=sys.stderr)
