@@ -35,7 +35,8 @@ async def on_error(update: object, context: Context) -> None:
     UPDATE_LOG.mark_failed()
     user = update.effective_user if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
-        log.info("user %s blocked the bot: %s", user.id if user else "?", error)
+        runner = UPDATE_LOG.runner_id(user.id) if user else "?"
+        log.info("runner %s blocked the bot: %s", runner, error)
         if user is not None:
             async with unit_of_work(context.bot_data.sessionmaker) as repos:
                 await users.blocked_by(repos, user.id, context.bot_data.clock.now())

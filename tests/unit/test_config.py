@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import PROJECT_ROOT, Settings, SettingsError, load_settings
 
 
 def make(**values: object) -> Settings:
@@ -145,3 +145,11 @@ def test_token_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_blank_token_means_no_token(monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", blank)
     assert load_settings().telegram_bot_token is None
+
+
+def test_every_setting_is_in_the_readme_and_the_example() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    for name in (field.upper() for field in Settings.model_fields):
+        assert f"| `{name}` |" in readme, name
+        assert f"{name}=" in example, name
