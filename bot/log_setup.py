@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Iterable
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from telegram import TelegramObject, Update
 from telegram.error import InvalidToken
@@ -78,7 +78,11 @@ class RedactSecrets(logging.Filter):
             return False
         if isinstance(record.args, tuple):
             record.args = tuple(_summary(arg) for arg in record.args)
-        record.msg = self.redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that don't fit the format: keep both
+            message = f"{record.msg} {record.args}"
+        record.msg = self.redact(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
@@ -137,7 +141,7 @@ def log_salt(settings: Settings) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-def make_handler(settings: Settings, stream: Any = None) -> logging.Handler:
+def make_handler(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
     """Return the root handler the settings ask for, with the redaction filter on it."""
     handler = logging.StreamHandler(stream)
     json_lines = settings.log_format == "json"

@@ -63,6 +63,12 @@ def test_the_token_is_redacted_from_message_arguments_and_traceback() -> None:
     assert "RuntimeError" in line  # the traceback is kept, only cleaned
 
 
+def test_arguments_that_do_not_fit_the_format_are_still_redacted() -> None:
+    line = emit(make_handler(settings()), record("token %s %s", TOKEN))
+    assert "[redacted]" in line
+    assert "secret" not in line
+
+
 def test_an_update_argument_is_summarised_to_its_id() -> None:
     api = LocalBotApi(token=TOKEN)
     update = Update.de_json(api.send_text(7, "my shoes are Secret Pegasus"), None)
