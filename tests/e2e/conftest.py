@@ -154,11 +154,21 @@ def e2e_postgres_schema() -> Iterator[str]:
 
 
 async def empty_tables(settings: Settings) -> None:
-    """Delete every row the bot's tables hold (the schema and its version stay)."""
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    """Delete every row the bot's tables hold and restart their ids (the schema stays).
+
+    DELETE, not TRUNCATE: on tables this small it takes a few milliseconds, where TRUNCATE
+    takes about forty.
+    """
     engine = make_database_engine(settings)
     async with engine.begin() as connection:
-        await connection.execute(sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(table.delete())
+        await connection.execute(
+            sql(
+                "SELECT setval(oid, 1, false) FROM pg_class"
+                " WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
+            )
+        )
     await engine.dispose()
 
 
