@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 import sys
 import threading
@@ -32,9 +33,9 @@ RUNNER = 7_000_000_042
 
 
 @contextmanager
-def debug_log(settings: Settings) -> Iterator[io.StringIO]:
+def debug_log(settings: Settings, log_format: str) -> Iterator[io.StringIO]:
     """Capture every record at DEBUG through the handler production installs."""
-    production = settings.model_copy(update={"log_level": "DEBUG"})
+    production = settings.model_copy(update={"log_level": "DEBUG", "log_format": log_format})
     stream = io.StringIO()
     handler = make_handler(production, stream)
     root = logging.getLogger()
@@ -91,11 +92,12 @@ async def accept_new_shoes(app: BotApplication) -> None:
             )
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
 async def test_a_database_error_and_a_triage_leave_nothing_typed_in_the_log(
-    settings: Settings, knowledge: Knowledge, api: LocalBotApi, clock: FakeClock
+    settings: Settings, knowledge: Knowledge, api: LocalBotApi, clock: FakeClock, log_format: str
 ) -> None:
     api.user(RUNNER, first_name="Ana", language_code="en")
-    with debug_log(settings) as log:
+    with debug_log(settings, log_format) as log:
         app = await start_app(settings, knowledge, api, clock)
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -133,10 +135,28 @@ async def test_a_database_error_and_a_triage_leave_nothing_typed_in_the_log(
     assert shown.splitlines()[0] not in logged
     assert str(RUNNER) not in logged
     assert apology == parse_html(knowledge.catalog.texts("en")("error.generic")).text
-    assert "ERROR   bot.errors: database error while processing an update: " in logged
-    assert "handled as command:/triage in" in logged  # one line per update
-    assert "handled as text in" in logged
-    assert ": error" in logged
+    if log_format == "text":
+        assert "ERROR   bot.errors: database error while processing an update: " in logged
+        assert "handled as command:/triage in" in logged  # one line per update
+        assert "handled as text in" in logged
+        return
+    entries = [json.loads(line) for line in logged.splitlines()]  # one object per line
+    assert any(
+        e["level"] == "ERROR" and e["message"].startswith("database error while processing")
+        for e in entries
+    )
+    updates = [e for e in entries if e["logger"] == "bot.updates"]
+    assert [(e["handler"], e["outcome"]) for e in updates] == [
+        ("command:/triage", "ok"),
+        ("button:t1", "ok"),
+        ("button:t1", "ok"),
+        ("button:t1", "ok"),
+        ("command:/gear", "ok"),
+        ("button:g1", "ok"),
+        ("text", "error"),
+    ]
+    assert len({e["runner"] for e in updates}) == 1
+    assert all(e["duration_ms"] >= 0 for e in updates)
 
 
 @contextmanager
