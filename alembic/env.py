@@ -12,10 +12,10 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import bot.db.models  # noqa: F401  (registers every table)
-from bot.config import load_settings
+from bot.config import SettingsError, load_settings
 from bot.db import models  # noqa: F401  (importing the models registers every table)
 from bot.db.base import Base
-from bot.db.engine import make_engine
+from bot.db.engine import make_database_engine
 from bot.db.migrate import ensure_sqlite_folder
 
 target_metadata = Base.metadata
@@ -33,9 +33,12 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_with_own_engine() -> None:
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise SystemExit(f"error: {exc}") from None
     ensure_sqlite_folder(settings)
-    engine = make_engine(settings.async_database_url)
+    engine = make_database_engine(settings, statement_timeout=False)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)

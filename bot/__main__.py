@@ -43,7 +43,7 @@ def main() -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level)
+    setup_logging(settings)
     playground = settings.playground
     if playground:
         print(NO_TOKEN_HELP, file=sys.stderr)

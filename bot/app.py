@@ -23,7 +23,7 @@ from bot.content.keys import COMMANDS
 from bot.content.loader import Knowledge, load_knowledge
 from bot.content.triage_engine import TriageEngine
 from bot.context import CONTEXT_TYPES, BotData
-from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.engine import make_database_engine, make_sessionmaker
 from bot.errors import on_error
 from bot.retries import RetryPolicy
 from bot.scheduler.dispatcher import Dispatcher
@@ -77,7 +77,7 @@ def build_app(
     data.triage = TriageEngine(data.knowledge)
     data.clock = clock
     data.owns_db_engine = db_engine is None
-    data.db_engine = db_engine or make_engine(settings.async_database_url)
+    data.db_engine = db_engine or make_database_engine(settings)
     data.sessionmaker = make_sessionmaker(data.db_engine)
     data.dispatcher = Dispatcher(settings, data.knowledge, data.sessionmaker, data.clock)
 

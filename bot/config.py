@@ -22,6 +22,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.database_url import DatabaseTarget, DatabaseUrlError, parse_database_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 """The checkout this package lives in; relative SQLite paths are taken from the working dir."""
 
@@ -29,13 +31,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # timedelta (its next major version's default). Nothing here reads them as ints, so opt in.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-_ASYNC_DRIVERS = {
-    "sqlite": "sqlite+aiosqlite",
-    "sqlite+aiosqlite": "sqlite+aiosqlite",
-    "postgres": "postgresql+asyncpg",
-    "postgresql": "postgresql+asyncpg",
-    "postgresql+asyncpg": "postgresql+asyncpg",
-}
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 """What Telegram accepts as a webhook's secret_token."""
 
@@ -58,7 +53,22 @@ class Settings(BaseSettings):
     telegram_api_base_file_url: str = "https://api.telegram.org/file/bot"
     """Bot API file base URL (PTB `base_file_url`)."""
     database_url: str = "sqlite:///data/numbfeet.db"
-    """`sqlite:///relative.db`, `sqlite:////abs/path.db` or `postgresql://user@host/db`."""
+    """`sqlite:///relative.db`, `sqlite:////abs/path.db` or `postgresql://user@host/db`, with
+    libpq's sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name, options
+    (see `bot.database_url`)."""
+    database_pool_size: int = Field(default=5, ge=1, le=100)
+    """PostgreSQL connections kept open (SQLite always uses one, see `bot.db.engine`)."""
+    database_max_overflow: int = Field(default=10, ge=0, le=100)
+    """PostgreSQL connections opened beyond the pool at busy times, closed when returned."""
+    database_pool_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    """How long an update waits for a free PostgreSQL connection before it fails."""
+    database_statement_timeout_seconds: float = Field(default=30.0, ge=0, le=3600)
+    """PostgreSQL cancels a statement that runs longer (0: never); migrations are exempt."""
+    log_format: Literal["text", "json"] = "text"
+    """`text`: readable lines; `json`: one JSON object per line (time, level, logger, message
+    and the record's extra fields)."""
+    log_salt: SecretStr | None = None
+    """Mixed into the hashed runner ids in the logs; without it, the token's hash is used."""
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     """The content directory: triage graph, causes, texts."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -120,13 +130,11 @@ class Settings(BaseSettings):
 
     @field_validator("database_url", "playground_database_url")
     @classmethod
-    def _known_database(cls, value: str, info: ValidationInfo) -> str:
-        scheme = value.split("://", 1)[0] if "://" in value else ""
-        if scheme not in _ASYNC_DRIVERS:
-            raise ValueError(
-                f"{(info.field_name or 'database_url').upper()} must start with sqlite:/// or "
-                f"postgresql:// (got {scheme or value!r})"
-            )
+    def _usable_database(cls, value: str, info: ValidationInfo) -> str:
+        try:
+            parse_database_url(value)
+        except DatabaseUrlError as exc:
+            raise ValueError(f"{(info.field_name or 'database_url').upper()} {exc}") from None
         return value
 
     @field_validator("default_timezone")
@@ -219,18 +227,14 @@ class Settings(BaseSettings):
         return self.webhook_path or urlsplit(self.webhook_url or "").path or "/"
 
     @property
-    def async_database_url(self) -> str:
-        """Return DATABASE_URL with the async driver this project uses for its scheme."""
-        scheme, rest = self.database_url.split("://", 1)
-        return f"{_ASYNC_DRIVERS[scheme]}://{rest}"
+    def database(self) -> DatabaseTarget:
+        """Return DATABASE_URL read for the async driver: its URL and connect arguments."""
+        return parse_database_url(self.database_url)
 
     @property
     def sqlite_path(self) -> Path | None:
         """Return the SQLite file the URL names, or None for other databases or `:memory:`."""
-        scheme, rest = self.database_url.split("://", 1)
-        if not scheme.startswith("sqlite") or rest in ("", "/", "/:memory:"):
-            return None
-        return Path(rest[1:].split("?", 1)[0])
+        return self.database.sqlite_path
 
 
 def load_settings() -> Settings:

@@ -1,7 +1,10 @@
 """The error handler: log what went wrong at the right level, and tell the runner.
 
 Expected failures (a runner who blocked the bot, Telegram being slow or flooding) are
-logged without a traceback; anything else is a bug and is logged at ERROR with one.
+logged without a traceback; anything else is a bug and is logged at ERROR with one. A database
+error is logged with its statement and the code's frames but without the driver's message,
+which may quote a row (PostgreSQL's "Failing row contains (...)"), so nothing a runner typed
+reaches the log.
 The runner never sees a traceback, only a short apology in their language, sent once (never
 retried, `bot.retries.SEND_ONCE`). A reply that timed out may have arrived, and an update
 that ran out of time waiting out flood control sends nothing more: neither gets an apology.
@@ -10,7 +13,9 @@ that ran out of time waiting out flood control sends nothing more: neither gets 
 from __future__ import annotations
 
 import logging
+import traceback
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
@@ -18,6 +23,7 @@ from bot import metrics
 from bot.context import Context
 from bot.db.uow import unit_of_work
 from bot.handlers.replies import telegram_texts
+from bot.log_setup import UPDATE_LOG
 from bot.retries import SEND_ONCE, WaitTooLongError
 from bot.services import users
 
@@ -28,9 +34,11 @@ async def on_error(update: object, context: Context) -> None:
     """Handle any exception raised while processing an update."""
     error = context.error
     metrics.reply_failed(error)
+    UPDATE_LOG.mark_failed()
     user = update.effective_user if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
-        log.info("user %s blocked the bot: %s", user.id if user else "?", error)
+        runner = UPDATE_LOG.runner_id(user.id) if user else "?"
+        log.info("runner %s blocked the bot: %s", runner, error)
         if user is not None:
             async with unit_of_work(context.bot_data.sessionmaker) as repos:
                 await users.blocked_by(repos, user.id, context.bot_data.clock.now())
@@ -48,6 +56,14 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, BadRequest):
         # Telegram refused what the bot sent: a bug in the bot or in its content.
         log.error("Telegram refused a request from the bot: %s", error, exc_info=error)
+    elif isinstance(error, DBAPIError):
+        log.error(
+            "database error while processing an update: %s (SQLSTATE %s) in %s\n%s",
+            type(error.orig).__name__,
+            getattr(error.orig, "sqlstate", None) or "unknown",
+            error.statement,
+            "".join(traceback.format_tb(error.__traceback__)).rstrip(),
+        )
     else:
         log.error("unhandled error while processing an update", exc_info=error)
     await _tell(update, context, "error.generic")

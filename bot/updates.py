@@ -17,6 +17,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.log_setup import UPDATE_LOG
+
 
 class PerRunnerUpdateProcessor(BaseUpdateProcessor):
     """Process up to `max_concurrent_updates` updates at once, one at a time per runner."""
@@ -28,6 +30,7 @@ class PerRunnerUpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run `coroutine` once every earlier update of the same runner has finished."""
+        coroutine = UPDATE_LOG.timed(update, coroutine)
         key = _runner_of(update)
         if key is None:
             await coroutine

@@ -122,6 +122,12 @@ async def _require_postgres() -> None:
     pytest.skip(message)
 
 
+@pytest.fixture
+async def postgres_server() -> None:
+    """Skip (or, under CI=true, fail) the test when the machine's PostgreSQL does not answer."""
+    await _require_postgres()
+
+
 @asynccontextmanager
 async def postgres_database() -> AsyncIterator[AsyncEngine]:
     """An engine whose search_path is a fresh schema, dropped afterwards."""

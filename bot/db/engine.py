@@ -1,11 +1,15 @@
-"""Async engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+"""Async engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg).
+
+Every engine hides statement parameters from its errors and logs (`hide_parameters`): they
+hold what runners typed, such as a shoe's name.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import PoolResetState
+
+from bot.config import Settings
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -23,9 +29,34 @@ SQLITE_PRAGMAS = (
 """WAL lets readers run beside the writer; NORMAL sync is durable across app crashes in WAL."""
 
 
-def make_engine(async_url: str, **kwargs: Any) -> AsyncEngine:
+def make_database_engine(settings: Settings, *, statement_timeout: bool = True) -> AsyncEngine:
+    """Create the engine for DATABASE_URL, with the pool and timeouts the settings give.
+
+    Migrations pass `statement_timeout=False`: rewriting a large table may take longer than
+    any statement of an update should.
+    """
+    database = settings.database
+    if database.is_sqlite:
+        return make_engine(database.url, connect_args=database.connect_args)
+    connect_args = dict(database.connect_args)
+    timeout_ms = round(settings.database_statement_timeout_seconds * 1000)
+    if statement_timeout and timeout_ms:
+        server_settings = {**connect_args.get("server_settings", {})}
+        server_settings.setdefault("statement_timeout", str(timeout_ms))
+        connect_args["server_settings"] = server_settings
+    return make_engine(
+        database.url,
+        connect_args=connect_args,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout_seconds,
+    )
+
+
+def make_engine(async_url: str | URL, **kwargs: Any) -> AsyncEngine:
     """Create the engine for an async database URL, with SQLite tuned for a bot's workload."""
-    if async_url.startswith("sqlite"):
+    kwargs = {**kwargs, "hide_parameters": True}
+    if str(async_url).startswith("sqlite"):
         # SQLite has one writer at a time and every update writes, so connections beyond one
         # only wait on its file lock. Queueing on a single pooled connection is fair (FIFO),
         # where racing for the lock lets an unlucky update starve past busy_timeout.

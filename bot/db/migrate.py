@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.db.engine import make_engine
+from bot.db.engine import make_database_engine
 
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 
@@ -53,7 +53,7 @@ def ensure_sqlite_folder(settings: Settings) -> None:
 async def migrate_database(settings: Settings) -> None:
     """Upgrade the database DATABASE_URL names to the newest revision, creating it if needed."""
     ensure_sqlite_folder(settings)
-    engine = make_engine(settings.async_database_url)
+    engine = make_database_engine(settings, statement_timeout=False)
     try:
         await upgrade_to_head(engine)
     finally:

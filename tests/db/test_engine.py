@@ -1,10 +1,12 @@
-"""The SQLite engine's own rules: one connection, WAL, and what a returned connection keeps."""
+"""The engine's rules: one SQLite connection, WAL, a returned connection's reset, no parameters."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bot.db.engine import make_engine
 
@@ -42,5 +44,21 @@ async def test_sqlite_uses_one_connection_in_wal_mode(sqlite_path: Path) -> None
         async with engine.connect() as connection:
             mode = await connection.scalar(text("PRAGMA journal_mode"))
         assert mode == "wal"
+    finally:
+        await engine.dispose()
+
+
+async def test_errors_never_show_statement_parameters(sqlite_path: Path) -> None:
+    """A failed statement's error names the statement but not the values a runner typed."""
+    engine = make_engine(f"sqlite+aiosqlite:///{sqlite_path}")
+    try:
+        async with engine.connect() as connection:
+            with pytest.raises(DBAPIError) as raised:
+                await connection.execute(
+                    text("INSERT INTO no_such_table (name) VALUES (:name)"),
+                    {"name": "My secret Pegasus"},
+                )
+        assert "My secret Pegasus" not in str(raised.value)
+        assert "parameters hidden" in str(raised.value)
     finally:
         await engine.dispose()
