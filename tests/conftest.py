@@ -103,7 +103,7 @@ _POSTGRES_DOWN: list[str] = []
 """Why PostgreSQL did not answer, once the first test found out (so it is asked once)."""
 
 
-async def _require_postgres() -> None:
+async def require_postgres() -> None:
     """Skip the test, with the reason, when no PostgreSQL answers; under CI=true, fail it."""
     if not _POSTGRES_DOWN:
         try:
@@ -125,13 +125,13 @@ async def _require_postgres() -> None:
 @pytest.fixture
 async def postgres_server() -> None:
     """Skip (or, under CI=true, fail) the test when the machine's PostgreSQL does not answer."""
-    await _require_postgres()
+    await require_postgres()
 
 
 @asynccontextmanager
 async def postgres_database() -> AsyncIterator[AsyncEngine]:
     """An engine whose search_path is a fresh schema, dropped afterwards."""
-    await _require_postgres()
+    await require_postgres()
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = make_engine(POSTGRES_URL)
     async with admin.begin() as connection:

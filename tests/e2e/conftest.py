@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,8 +26,9 @@ from bot.content.loader import Knowledge
 from bot.db.base import Base
 from bot.db.engine import make_database_engine, make_engine
 from bot.db.migrate import upgrade_to_head
-from bot.localapi import ChatMessage, LocalBotApi, LocalRequest
-from tests.conftest import POSTGRES_URL, TEST_TOKEN, FakeClock, _require_postgres
+from bot.localapi import ChatMessage, LocalBotApi, LocalRequest, create_app
+from bot.localapi.server import base_urls
+from tests.conftest import POSTGRES_URL, TEST_TOKEN, FakeClock, require_postgres
 
 
 class Runner:
@@ -133,7 +135,7 @@ def e2e_postgres_schema() -> Iterator[str]:
     schema = f"e2e_{uuid.uuid4().hex[:12]}"
 
     async def create() -> None:
-        await _require_postgres()
+        await require_postgres()
         admin = make_engine(POSTGRES_URL)
         async with admin.begin() as connection:
             await connection.execute(sql(f'CREATE SCHEMA "{schema}"'))
@@ -249,3 +251,14 @@ async def rows(app: BotApplication, model: type[Base]) -> list:
     async with engine.connect() as connection:
         result = await connection.execute(select(model))
         return list(result.mappings())
+
+
+@pytest.fixture
+async def served_api() -> AsyncIterator[tuple[LocalBotApi, str, str]]:
+    """The local Bot API over HTTP: the fake, PTB's base_url and base_file_url."""
+    api = LocalBotApi(token=TEST_TOKEN)
+    runner = web.AppRunner(create_app(api))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    yield api, *base_urls("127.0.0.1", int(runner.addresses[0][1]))
+    await runner.cleanup()

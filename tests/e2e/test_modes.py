@@ -8,19 +8,16 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp import web
 from telegram.error import Conflict, NetworkError
 
 from bot.app import build_app
 from bot.config import PROJECT_ROOT, Settings
 from bot.content.loader import Knowledge
-from bot.localapi import LocalBotApi, LocalRequest, create_app
-from bot.localapi.server import base_urls
+from bot.localapi import LocalBotApi, LocalRequest
 from bot.modes import CONFLICT_LINE, PollingErrors, serve
 from tests.conftest import TEST_TOKEN, FakeClock
 from tests.e2e.conftest import Runner
@@ -67,17 +64,6 @@ async def test_a_mode_without_a_token_is_one_line_and_status_2(tmp_path: Path, m
         f"error: Invalid settings: BOT_MODE is {mode}, so TELEGRAM_BOT_TOKEN must be set"
     ]
     assert not (tmp_path / "bot.db").exists(), "stopped before touching the database"
-
-
-@pytest.fixture
-async def served_api() -> AsyncIterator[tuple[LocalBotApi, str, str]]:
-    """The local Bot API over HTTP: the fake, PTB's base_url and base_file_url."""
-    api = LocalBotApi(token=TEST_TOKEN)
-    runner = web.AppRunner(create_app(api))
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    yield api, *base_urls("127.0.0.1", int(runner.addresses[0][1]))
-    await runner.cleanup()
 
 
 async def test_webhook_mode_takes_pushed_updates_and_stops_on_sigterm(
