@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 import bot.db.models  # noqa: F401  (registers every table)
@@ -21,7 +22,14 @@ from bot.db.migrate import ensure_sqlite_folder
 target_metadata = Base.metadata
 
 
+MIGRATION_LOCK = 7_143_921_065
+"""PostgreSQL advisory lock key held while migrating, so processes that start together (every
+`python -m bot` migrates at start) take turns: the first upgrades, the rest find it done."""
+
+
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -18,8 +21,11 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import PROJECT_ROOT
+from bot.db import models  # noqa: F401  (registers every table for the drift check)
 from bot.db.base import Base, UTCDateTime
+from bot.db.engine import make_engine
 from bot.db.migrate import downgrade_to, upgrade_to, upgrade_to_head
+from tests.conftest import POSTGRES_URL, require_postgres
 
 
 async def _tables(engine: AsyncEngine) -> set[str]:
@@ -188,3 +194,41 @@ async def test_awaited_answers_move_both_ways_and_snoozes_survive(any_engine: As
         ),
     ) == [(2, "time", 5), (3, "timezone", 1)]
     assert await _rows(any_engine, sa.select(_snooze.c.id, _snooze.c.checkin_id)) == [(9, 7)]
+
+
+@pytest.mark.postgres
+async def test_processes_that_start_together_migrate_one_at_a_time() -> None:
+    await require_postgres()
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    async with admin.begin() as connection:
+        await connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+    environment = {**os.environ, "DATABASE_URL": url}
+    alembic = Path(sys.executable).with_name("alembic")
+    try:
+        processes = [
+            await asyncio.create_subprocess_exec(
+                str(alembic),
+                "upgrade",
+                "head",
+                cwd=PROJECT_ROOT,
+                env=environment,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            for _ in range(4)
+        ]
+        for process in processes:
+            _, stderr = await process.communicate()
+            assert process.returncode == 0, stderr.decode()
+        schema_engine = make_engine(
+            POSTGRES_URL, connect_args={"server_settings": {"search_path": schema}}
+        )
+        try:
+            assert await _drift(schema_engine) == []
+        finally:
+            await schema_engine.dispose()
+    finally:
+        async with admin.begin() as connection:
+            await connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
