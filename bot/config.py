@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import zoneinfo
@@ -33,6 +34,12 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 """What Telegram accepts as a webhook's secret_token."""
+
+
+DISPATCH_SENDING_SHARE = 0.5
+"""The share of DISPATCH_LEASE_SECONDS that sending one batch at DISPATCH_SEND_RATE may take;
+the rest of the lease is kept for flood-control waits, the last answers and settling (see
+`bot.scheduler.dispatcher`)."""
 
 
 class SettingsError(Exception):
@@ -95,13 +102,18 @@ class Settings(BaseSettings):
     dispatch_interval_seconds: float = Field(default=30.0, ge=1, le=3600)
     """How often the reminder dispatcher looks for due reminders."""
     dispatch_batch_size: int = Field(default=100, ge=1, le=10_000)
-    """Reminders claimed per database round trip; memory use grows with this, not with runners."""
+    """Reminders claimed per database round trip; memory use grows with this, not with runners.
+    Sending a batch at DISPATCH_SEND_RATE must fit in half of DISPATCH_LEASE_SECONDS."""
     dispatch_lease_seconds: int = Field(default=300, ge=30, le=86_400)
     """How long a claimed reminder is reserved; a crash's unsent claims are retried after it."""
     dispatch_max_attempts: int = Field(default=5, ge=1, le=50)
     """Sends of one reminder that may time out or hit a server error before it is dropped."""
     dispatch_send_rate: float = Field(default=25.0, gt=0, le=1000)
-    """Reminders sent per second at most (Telegram allows about 30 a second in bulk)."""
+    """Reminders sent per second at most, evenly spaced (Telegram allows about 30 a second in
+    bulk); below 1 is allowed (0.5: one every 2 seconds)."""
+    dispatch_tip_early_minutes: int = Field(default=30, ge=0, le=180)
+    """How much earlier than its usual time (`tip_minutes_before` in the content) a pre-run tip
+    may go out when more reminders are queued than can be sent in time; 0: never early."""
 
     # How the process runs (`bot.modes`): these settings are read there and in `bot.web`.
     bot_mode: Literal["polling", "webhook", "dispatcher"] | None = None
@@ -204,6 +216,29 @@ class Settings(BaseSettings):
             raise PydanticCustomError("mode", problem)
         return self
 
+    @model_validator(mode="after")
+    def _batches_fit_the_lease(self) -> Settings:
+        # A batch must be sent well within its lease, or another process would claim rows that
+        # are still being sent (see `bot.scheduler.dispatcher`).
+        batch, rate = self.dispatch_batch_size, self.dispatch_send_rate
+        lease = self.dispatch_lease_seconds
+        budget = lease * DISPATCH_SENDING_SHARE
+        if batch / rate <= budget:
+            return self
+        ways = []
+        if budget * rate >= 1:
+            ways.append(f"DISPATCH_BATCH_SIZE <= {math.floor(budget * rate)}")
+        ways.append(f"DISPATCH_SEND_RATE >= {math.ceil(batch / budget * 100) / 100:g}")
+        if math.ceil(batch / rate / DISPATCH_SENDING_SHARE) <= 86_400:
+            ways.append(
+                f"DISPATCH_LEASE_SECONDS >= {math.ceil(batch / rate / DISPATCH_SENDING_SHARE)}"
+            )
+        raise ValueError(
+            f"sending DISPATCH_BATCH_SIZE={batch} reminders at DISPATCH_SEND_RATE={rate:g}/s "
+            f"takes {batch / rate:g} s, more than half of DISPATCH_LEASE_SECONDS={lease} "
+            f"(the other half is kept for flood waits and settling); use {' or '.join(ways)}"
+        )
+
     @property
     def playground(self) -> bool:
         """Return whether `python -m bot` runs the playground: no token and no BOT_MODE."""
@@ -245,8 +280,10 @@ def load_settings() -> Settings:
         first = exc.errors()[0]
         name = ".".join(str(part) for part in first["loc"]).upper()
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        where = f"setting {name}" if name else "settings"
-        raise SettingsError(f"Invalid {where}: {first['msg']}{more}") from None
+        if not name:  # a rule about several settings names them itself
+            message = first["msg"].removeprefix("Value error, ")
+            raise SettingsError(f"Invalid settings: {message}{more}") from None
+        raise SettingsError(f"Invalid setting {name}: {first['msg']}{more}") from None
 
 
 def _is_loopback_host(host: str) -> bool:

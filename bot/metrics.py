@@ -91,10 +91,12 @@ def flood_control_hit() -> None:
     FLOOD_CONTROL.inc()
 
 
-def reminders_settled(outcomes: Iterable[str]) -> None:
+def reminders_settled(outcomes: Iterable[str], skipped_late: int = 0) -> None:
     """Count a settled batch's outcomes (`Delivery` values) and note the dispatcher's tick."""
     for outcome in outcomes:
         REMINDERS.labels(str(outcome)).inc()
+    if skipped_late:
+        REMINDERS.labels("skipped_late").inc(skipped_late)
     DISPATCH_LAST_TICK.set(time.time())
 
 

@@ -329,6 +329,14 @@ class Reminder(Base):
         CheckConstraint(_one_of("state", ReminderState), name="state"),
         UniqueConstraint("plan_id", "kind", name="uq_reminders_plan_id_kind"),
         Index("ix_reminders_state_due_at_id", "state", "due_at", "id"),
+        # Deleting a check-in (with its runner, /delete_me) looks up its snoozes by this key;
+        # only snoozes have one, so the index holds only them.
+        Index(
+            "ix_reminders_checkin_id",
+            "checkin_id",
+            sqlite_where=text("checkin_id IS NOT NULL"),
+            postgresql_where=text("checkin_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)

@@ -18,9 +18,12 @@ from sqlalchemy import (
     Result,
     Table,
     Update,
+    and_,
     bindparam,
     delete,
     func,
+    insert,
+    or_,
     select,
     tuple_,
     update,
@@ -34,6 +37,7 @@ from bot.db.models import (
     PendingInput,
     PlanStatus,
     Reminder,
+    ReminderKind,
     ReminderState,
     RunnerSettings,
     RunPlan,
@@ -241,6 +245,20 @@ class HealthNoteRepo:
         )
         return list(result)
 
+    async def for_users(self, user_ids: Collection[int]) -> dict[int, list[str]]:
+        """Return the health notes of several runners at once (runners without any are absent)."""
+        if not user_ids:
+            return {}
+        result = await self._session.execute(
+            select(HealthNote.user_id, HealthNote.note)
+            .where(HealthNote.user_id.in_(user_ids))
+            .order_by(HealthNote.user_id, HealthNote.created_at, HealthNote.note)
+        )
+        notes: dict[int, list[str]] = {}
+        for user_id, note in result:
+            notes.setdefault(user_id, []).append(note)
+        return notes
+
     async def update(
         self, user_id: int, changes: Sequence[tuple[str, bool]], now: datetime
     ) -> None:
@@ -271,6 +289,18 @@ class ShoeRepo:
             select(Shoe).where(Shoe.user_id == user_id).order_by(Shoe.id)
         )
         return list(result)
+
+    async def for_users(self, user_ids: Collection[int]) -> dict[int, list[Shoe]]:
+        """Return the shoes of several runners at once, oldest first (no shoes: absent)."""
+        if not user_ids:
+            return {}
+        result = await self._session.scalars(
+            select(Shoe).where(Shoe.user_id.in_(user_ids)).order_by(Shoe.user_id, Shoe.id)
+        )
+        shoes: dict[int, list[Shoe]] = {}
+        for shoe in result:
+            shoes.setdefault(shoe.user_id, []).append(shoe)
+        return shoes
 
     async def get(self, user_id: int, shoe_id: int) -> Shoe | None:
         """Return one of the runner's shoes; None if it is gone or someone else's."""
@@ -421,9 +451,17 @@ class ReminderRepo:
         await self._session.delete(reminder)
 
     async def due(
-        self, now: datetime, after: tuple[datetime, int] | None, limit: int
+        self,
+        now: datetime,
+        after: tuple[datetime, int] | None,
+        limit: int,
+        tips_until: datetime | None = None,
     ) -> list[DueRow]:
         """Lock and return up to `limit` pending reminders due by `now`, in (due_at, id) order.
+
+        With `tips_until` later than `now`, tips due by then come too (sent early, see
+        `bot.services.reminders`), but only ones waiting for their usual time: not claimed,
+        not waiting out a retry.
 
         Keyset paging: `after` is the (due_at, id) of the last row of the previous batch, so
         a tick walks forward through the index in fixed-size batches. On PostgreSQL the rows
@@ -435,15 +473,40 @@ class ReminderRepo:
             .join(RunPlan, RunPlan.id == Reminder.plan_id)
             .join(User, User.id == Reminder.user_id)
             .outerjoin(RunnerSettings, RunnerSettings.user_id == Reminder.user_id)
-            .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= now)
+            .where(Reminder.state == ReminderState.PENDING)
             .order_by(Reminder.due_at, Reminder.id)
             .limit(limit)
             .with_for_update(skip_locked=True, of=Reminder)
         )
+        if tips_until is not None and tips_until > now:
+            early_tip = and_(
+                Reminder.kind == ReminderKind.TIP,
+                Reminder.claimed_until.is_(None),
+                Reminder.attempts == 0,
+            )
+            query = query.where(
+                Reminder.due_at <= tips_until, or_(Reminder.due_at <= now, early_tip)
+            )
+        else:
+            query = query.where(Reminder.due_at <= now)
         if after is not None:
             query = query.where(tuple_(Reminder.due_at, Reminder.id) > tuple_(*after))
         result = await self._session.execute(query)
         return [(row[0], row[1], row[2], row[3]) for row in result]
+
+    async def queued(self, until: datetime, cap: int) -> int:
+        """Count pending reminders due by `until` (claimed ones too), counting at most `cap`.
+
+        Reads the (state, due_at, id) index only; the cap bounds the work however long the
+        queue is.
+        """
+        rows = (
+            select(Reminder.id)
+            .where(Reminder.state == ReminderState.PENDING, Reminder.due_at <= until)
+            .limit(cap)
+            .subquery()
+        )
+        return int(await self._session.scalar(select(func.count()).select_from(rows)) or 0)
 
     async def claimed(self, reminder_ids: Sequence[int]) -> list[DueRow]:
         """Return reminders by id with their plan, runner and settings (to settle a batch)."""
@@ -503,6 +566,54 @@ class CheckinRepo:
             self._session.add(found)
             await self._session.flush()  # its id goes into the check-in's buttons
         return found
+
+    async def by_ids(self, checkin_ids: Collection[int]) -> dict[int, Checkin]:
+        """Return check-ins by id, in one query (missing ones are absent)."""
+        if not checkin_ids:
+            return {}
+        result = await self._session.scalars(select(Checkin).where(Checkin.id.in_(checkin_ids)))
+        return {checkin.id: checkin for checkin in result}
+
+    async def open_for_runs(
+        self, runs: Collection[tuple[int, int, datetime]], now: datetime
+    ) -> dict[tuple[int, datetime], Checkin]:
+        """Return the check-ins of several runs, opening those not opened yet.
+
+        `runs` are (runner, plan, run start); the answer is keyed by (plan, run start). One
+        SELECT finds the existing ones and one INSERT … RETURNING opens the rest, however many
+        runs there are (the dispatcher claims a batch of check-ins this way).
+        """
+        if not runs:
+            return {}
+        wanted = {(plan_id, run_at): user_id for user_id, plan_id, run_at in runs}
+        result = await self._session.scalars(
+            select(Checkin).where(
+                Checkin.plan_id.in_({plan_id for plan_id, _ in wanted}),
+                Checkin.run_at.in_({run_at for _, run_at in wanted}),
+            )
+        )
+        found = {
+            (checkin.plan_id, checkin.run_at): checkin
+            for checkin in result
+            if (checkin.plan_id, checkin.run_at) in wanted
+        }
+        missing = [
+            {
+                "user_id": user_id,
+                "plan_id": plan_id,
+                "run_at": run_at,
+                "status": CheckinStatus.OPEN,
+                "answers": [],
+                "created_at": now,
+            }
+            for (plan_id, run_at), user_id in wanted.items()
+            if (plan_id, run_at) not in found
+        ]
+        if missing:
+            opened = await self._session.scalars(insert(Checkin).returning(Checkin), missing)
+            for checkin in opened:
+                found[(checkin.plan_id or 0, checkin.run_at)] = checkin
+        return {key: checkin for key, checkin in found.items() if key in wanted}
 
     async def recent_answered(self, user_id: int, limit: int, since: datetime) -> list[Checkin]:
         """Return the runner's latest check-ins that said whether feet went numb, newest first.

@@ -270,6 +270,42 @@ async def current(repos: Repositories, ctx: Context, checkin_id: int) -> Checkin
     return None if isinstance(opened, Stale) else opened.shown
 
 
+async def questions(
+    repos: Repositories, knowledge: Knowledge, asked: Sequence[tuple[Checkin, str]]
+) -> dict[int, CheckinQuestion]:
+    """Return the open question of each check-in, by id, for the dispatcher to send.
+
+    `asked` pairs each check-in (as claimed, not read again) with its runner's zone. The
+    runners' health notes come in one query, and their shoes in one more only when a
+    check-in waits on the shoe question. A check-in with nothing left to ask is absent.
+    """
+    users = {checkin.user_id for checkin, _ in asked}
+    notes = await repos.health.for_users(users)
+    waiting = {
+        checkin.id: _waiting_step(checkin, knowledge, notes.get(checkin.user_id, ()))
+        for checkin, _ in asked
+        if checkin.status == CheckinStatus.OPEN
+    }
+    shoe_users = {
+        checkin.user_id
+        for checkin, _ in asked
+        if (step := waiting.get(checkin.id)) is not None and step.shoes
+    }
+    shoes = await repos.shoes.for_users(shoe_users)
+    shown: dict[int, CheckinQuestion] = {}
+    for checkin, zone in asked:
+        if waiting.get(checkin.id) is None:
+            continue
+        own = sorted(shoes.get(checkin.user_id, ()), key=lambda shoe: not shoe.is_default)
+        choices = [ShoeChoice(shoe.id, shoe.name, shoe.is_default) for shoe in own]
+        question_shown = question(
+            checkin, knowledge, zone, notes.get(checkin.user_id, ()), choices
+        )
+        if question_shown is not None:
+            shown[checkin.id] = question_shown
+    return shown
+
+
 async def _pressed(repos: Repositories, ctx: Context, press: Press) -> _Open | Stale:
     """Return the runner's open check-in when a press is for the step it waits on."""
     checkin = await _runners(repos, press.user_id, press.checkin_id)

@@ -7,29 +7,52 @@ repeating job (`bot/scheduler`) runs a tick:
 1. `claim_due` locks a fixed-size batch of due rows in (due_at, id) order (keyset paging, so
    memory stays constant however many runners there are), skips what must not be sent
    (paused runners, reminders too late to be useful) to their next occurrence, and claims the
-   rest with a lease: `due_at` and `claimed_until` move to the end of the lease. The caller
-   commits, then sends.
-2. `settle` records each send in one transaction: sent → the next occurrence (computed in the
-   runner's zone); flood control → due again after `retry_after`; a timeout or server error
-   → retried with backoff up to a maximum of attempts; blocked → the runner is deactivated and
-   their reminders stop.
+   rest with a lease: `due_at` and `claimed_until` move to the end of the lease. It opens the
+   batch's check-ins with set-based statements (one SELECT, one INSERT … RETURNING), never
+   row by row. The caller commits, then sends.
+2. `settle` records sends in small transactions as their answers come in: sent → the next
+   occurrence (computed in the runner's zone); flood control → due again after
+   `retry_after`; a timeout, a server error or any other failure → retried with backoff up
+   to a maximum of attempts; blocked → the runner is deactivated and their reminders stop;
+   handed back unsent (the lease was running out) → due again at once.
 
 Delivery is at least once: a process that dies between sending and settling leaves the row
 claimed, and when its lease runs out the row is due again and is sent again. Nothing is lost;
-the only duplicates possible are the messages in flight at a crash. A settle whose lease is
-no longer the row's (the plan was edited, or another process re-claimed it) changes nothing.
+the only duplicates possible are the messages in flight at a crash (sent, their outcome not
+yet committed). A settle whose lease is no longer the row's (the plan was edited, or another
+process re-claimed it) changes nothing.
+
+**When tips go out.** The content decides a tip's usual time: `tip_minutes_before`
+(`knowledge/schedules.yaml`, 30 minutes) before the run, its `due_at`; and a tip is never
+sent once its run has started (`late_limit`). So a tip that waits in a queue has at most
+those 30 minutes, and at 25 messages a second about 45,000 tips fit in them: a start time
+that many runners share (07:00 in one zone) could overflow it. The deployment setting
+`DISPATCH_TIP_EARLY_MINUTES` (`DispatchLimits.tip_early`) lets tips go out up to that much
+*before* their usual time, and only when they would otherwise be late: `tip_horizon` counts
+what is queued up to `tip_early` ahead (claimed rows included, counting stops at what that
+window can hold) and lets tips due within the time it takes to send that queue at the send
+rate be claimed now. A quiet queue gives a horizon of a fraction of a second, so tips keep
+their usual time; 100,000 tips for 07:00 make it `tip_early` (30 minutes by default), and
+they spread from 06:00 on instead of overflowing 06:30–07:00. The content's lead time stays
+the time a tip normally arrives, the run's start stays the last moment, and a tip arrives at
+most `tip_minutes_before + tip_early` before its run. Several dispatchers each assume their
+own rate, so together they start early a little more than needed. Check-ins are never sent
+early. Whatever is still skipped for being too late is counted (`Claim.skipped_late`) and
+logged once per tick by the dispatcher.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Knowledge
 from bot.db.models import (
+    Checkin,
     CheckinStatus,
     PlanStatus,
     Reminder,
@@ -54,6 +77,10 @@ class DispatchLimits:
     batch_size: int
     lease: timedelta
     max_attempts: int
+    send_rate: float = 25.0
+    """Reminders sent per second (`DISPATCH_SEND_RATE`)."""
+    tip_early: timedelta = timedelta(0)
+    """How much earlier than usual a tip may go out when the queue is long (see above)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +106,14 @@ class Claim:
     outgoing: tuple[Outgoing, ...]
     scanned: int
     cursor: tuple[datetime, int] | None
+    lease: datetime | None = None
+    """When this batch's lease runs out (None: nothing was claimed)."""
+    skipped_late: int = 0
+    """Reminders passed over because they were too late to be useful."""
+    checkins: Mapping[int, Checkin] = field(default_factory=dict)
+    """The open check-ins the batch asks about, by id (rendered without reading them again)."""
+    tips_until: datetime | None = None
+    """How far ahead tips were claimed (`tip_horizon`); the next batch of the tick uses it."""
 
 
 class Delivery(StrEnum):
@@ -95,6 +130,8 @@ class Delivery(StrEnum):
     """Telegram refused the message itself; this occurrence is dropped."""
     NOTHING = "nothing"
     """There was nothing left to ask (the check-in no longer fits the flow); move on."""
+    RELEASED = "released"
+    """Not sent: handed back before its lease ran out, so it is due again at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +271,31 @@ def _language(user: User) -> str | None:
     return user.language or user.language_code
 
 
+async def tip_horizon(repos: Repositories, limits: DispatchLimits, now: datetime) -> datetime:
+    """Return until when tips may be claimed now (see "When tips go out" above).
+
+    That is `now` plus the time it takes to send, at the send rate, everything queued up to
+    `limits.tip_early` ahead, and at most `limits.tip_early`.
+    """
+    if limits.tip_early <= timedelta(0):
+        return now
+    window = limits.tip_early.total_seconds()
+    cap = math.ceil(limits.send_rate * window)  # more than this fills the whole window anyway
+    queued = await repos.reminders.queued(now + limits.tip_early, cap)
+    return now + timedelta(seconds=min(window, queued / limits.send_rate))
+
+
+@dataclass(slots=True)
+class _Due:
+    """A due row that is to be sent, with its runner's zone."""
+
+    reminder: Reminder
+    plan: RunPlan
+    user: User
+    settings: RunnerSettings | None
+    zone: ZoneInfo
+
+
 async def claim_due(
     repos: Repositories,
     knowledge: Knowledge,
@@ -241,11 +303,16 @@ async def claim_due(
     limits: DispatchLimits,
     now: datetime,
     cursor: tuple[datetime, int] | None = None,
+    tips_until: datetime | None = None,
 ) -> Claim:
-    """Claim one batch of due reminders (see the module docstring); the caller commits."""
-    rows = await repos.reminders.due(now, cursor, limits.batch_size)
+    """Claim one batch of due reminders (see the module docstring); the caller commits.
+
+    Tips due by `tips_until` (from `tip_horizon`) are claimed too, early.
+    """
+    rows = await repos.reminders.due(now, cursor, limits.batch_size, tips_until)
     lease = now + limits.lease
-    outgoing: list[Outgoing] = []
+    due: list[_Due] = []
+    skipped_late = 0
     for reminder, plan, user, settings in rows:
         cursor = (reminder.due_at, reminder.id)
         zone = zone_of(settings, default_zone)
@@ -256,45 +323,73 @@ async def claim_due(
         if paused or now > late_limit(reminder, plan, knowledge):
             # Not sent late, and not queued up during a pause: on to the next run. When not
             # paused, a next run due this very instant is claimed right away.
+            if not paused:
+                skipped_late += 1
             after = now if paused else now - timedelta(microseconds=1)
             kept = await advance_or_delete(repos, reminder, plan, zone, knowledge, after)
             if not kept or reminder.due_at > now:
                 continue
-        tip_id = checkin_id = None
+        due.append(_Due(reminder, plan, user, settings, zone))
+    # Check-ins, set-based: one query opens every run's check-in, one reads the snoozed ones.
+    runs = await repos.checkins.open_for_runs(
+        [
+            (d.user.id, d.plan.id, d.reminder.run_at)
+            for d in due
+            if d.reminder.kind == ReminderKind.CHECKIN
+        ],
+        now,
+    )
+    snoozed = await repos.checkins.by_ids(
+        [
+            d.reminder.checkin_id
+            for d in due
+            if d.reminder.kind == ReminderKind.SNOOZE and d.reminder.checkin_id is not None
+        ]
+    )
+    outgoing: list[Outgoing] = []
+    asked: dict[int, Checkin] = {}
+    for d in due:
+        reminder = d.reminder
+        tip_id = None
+        checkin: Checkin | None = None
         if reminder.kind == ReminderKind.TIP:
-            tip_id = next_tip(knowledge.tips, settings.last_tip if settings else None)
+            tip_id = next_tip(knowledge.tips, d.settings.last_tip if d.settings else None)
         elif reminder.kind == ReminderKind.CHECKIN:
-            checkin = await repos.checkins.open_for_run(user.id, plan.id, reminder.run_at, now)
-            if (
-                checkin.status != CheckinStatus.OPEN
-            ):  # answered from an earlier copy (a crash's resend)
-                await _past_this_run(repos, reminder, plan, zone, knowledge)
+            checkin = runs[(d.plan.id, reminder.run_at)]
+            if checkin.status != CheckinStatus.OPEN:  # answered from an earlier copy (a resend)
+                await _past_this_run(repos, reminder, d.plan, d.zone, knowledge)
                 continue
-            checkin_id = checkin.id
         else:
-            snoozed = (
-                await repos.checkins.get(reminder.checkin_id) if reminder.checkin_id else None
-            )
-            if snoozed is None or snoozed.status != CheckinStatus.OPEN:
+            checkin = snoozed.get(reminder.checkin_id or 0)
+            if checkin is None or checkin.status != CheckinStatus.OPEN:
                 await repos.reminders.remove(reminder)
                 continue
-            checkin_id = snoozed.id
+        if checkin is not None:
+            asked[checkin.id] = checkin
         reminder.due_at = reminder.claimed_until = lease
         outgoing.append(
             Outgoing(
                 reminder_id=reminder.id,
                 lease=lease,
                 kind=reminder.kind,
-                user_id=user.id,
-                language=_language(user),
+                user_id=d.user.id,
+                language=_language(d.user),
                 run_at=reminder.run_at,
-                zone=zone.key,
-                plan_id=plan.id,
+                zone=d.zone.key,
+                plan_id=d.plan.id,
                 tip_id=tip_id,
-                checkin_id=checkin_id,
+                checkin_id=checkin.id if checkin is not None else None,
             )
         )
-    return Claim(tuple(outgoing), len(rows), cursor)
+    return Claim(
+        tuple(outgoing),
+        len(rows),
+        cursor,
+        lease=lease if outgoing else None,
+        skipped_late=skipped_late,
+        checkins=asked,
+        tips_until=tips_until,
+    )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -332,6 +427,8 @@ async def settle(
             await _past_this_run(repos, reminder, plan, zone, knowledge)
         elif result.delivery is Delivery.FLOOD:
             reminder.due_at, reminder.claimed_until = now + result.retry_after, None
+        elif result.delivery is Delivery.RELEASED:
+            reminder.due_at, reminder.claimed_until = now, None
         elif result.delivery is Delivery.BLOCKED:
             blocked.add(sent.user_id)
             await repos.users.deactivate(sent.user_id, now)

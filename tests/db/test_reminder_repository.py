@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.config import Settings
 from bot.content.loader import Knowledge
 from bot.db.engine import make_sessionmaker
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import Checkin, Reminder, RunPlan
 from bot.db.uow import Repositories, unit_of_work
+from bot.scheduler.dispatcher import Dispatcher
 from bot.services import reminders
 from bot.services.reminders import DispatchLimits
-from tests.conftest import postgres_database
+from tests.conftest import FakeClock, postgres_database
 
 NOW = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
 USER = 7_123_456_789
@@ -129,3 +132,75 @@ async def test_two_sessions_claim_disjoint_rows_with_skip_locked(knowledge: Know
         assert mine == ids[:4]
         assert theirs == ids[4:]
         await engine.dispose()
+
+
+async def test_tips_are_claimed_early_only_as_far_as_the_queue_needs(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession], knowledge: Knowledge
+) -> None:
+    soon = NOW + timedelta(minutes=10)
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        ids = await plan_with_tips(repos, 10, soon)
+        fresh, (checkin, retrying, claimed) = ids[:7], ids[7:]
+        rows = {
+            r.id: r
+            for plan in await repos.schedules.plans(USER)
+            for r in await repos.reminders.for_plan(plan.id)
+        }
+        rows[checkin].kind = "checkin"  # check-ins never go early
+        rows[retrying].attempts = 1  # waiting out a retry: not before its time
+        rows[claimed].claimed_until = rows[claimed].due_at  # another process's, in flight
+    slow = DispatchLimits(
+        batch_size=50,
+        lease=timedelta(minutes=5),
+        max_attempts=3,
+        send_rate=0.01,
+        tip_early=timedelta(minutes=30),
+    )
+    async with unit_of_work(rollback_sessionmaker) as repos:
+        # Ten queued at one per 100 s take 1000 s to send: tips up to then may go now.
+        horizon = await reminders.tip_horizon(repos, slow, NOW)
+        assert horizon == NOW + timedelta(seconds=1000)
+        quick = DispatchLimits(50, timedelta(minutes=5), 3, send_rate=1, tip_early=slow.tip_early)
+        assert await reminders.tip_horizon(repos, quick, NOW) == NOW + timedelta(seconds=10)
+        never = DispatchLimits(50, timedelta(minutes=5), 3, send_rate=0.01)
+        assert await reminders.tip_horizon(repos, never, NOW) == NOW
+        on_time = await reminders.claim_due(
+            repos, knowledge, "UTC", slow, NOW, tips_until=NOW + timedelta(seconds=10)
+        )
+        assert on_time.outgoing == (), "ten minutes ahead is beyond a 10 s horizon"
+        early = await reminders.claim_due(repos, knowledge, "UTC", slow, NOW, tips_until=horizon)
+        assert [o.reminder_id for o in early.outgoing] == fresh
+
+
+async def test_claiming_more_checkins_takes_no_more_statements(
+    rollback_sessionmaker: async_sessionmaker[AsyncSession],
+    any_engine: AsyncEngine,
+    knowledge: Knowledge,
+) -> None:
+    """A batch of check-ins is opened and rendered set-based, not row by row."""
+    settings = Settings(_env_file=None, dispatch_batch_size=100)  # type: ignore[call-arg]
+    dispatcher = Dispatcher(settings, knowledge, rollback_sessionmaker, FakeClock(NOW))
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    counted = []
+    for runs in (3, 12):
+        async with unit_of_work(rollback_sessionmaker) as repos:
+            fresh = set(await plan_with_tips(repos, runs, NOW - timedelta(minutes=1)))
+            for plan in await repos.schedules.plans(USER):
+                for reminder in await repos.reminders.for_plan(plan.id):
+                    if reminder.id in fresh:
+                        reminder.kind = "checkin"
+                        reminder.run_at = NOW - timedelta(minutes=90)
+        event.listen(any_engine.sync_engine, "before_cursor_execute", count)
+        try:
+            batch = await dispatcher.claim()
+        finally:
+            event.remove(any_engine.sync_engine, "before_cursor_execute", count)
+        assert len(batch.messages) == runs
+        assert all("How was your run" in m.text for m in batch.messages.values())
+        counted.append(len(statements))
+        statements.clear()
+    assert counted[0] == counted[1], counted

@@ -44,7 +44,8 @@ def visible(markup: str) -> str:
 
 
 async def tick(app: BotApplication) -> int:
-    return await app.bot_data.dispatcher.tick(app.bot)
+    """Run one tick; return how many reminders it sent."""
+    return (await app.bot_data.dispatcher.tick(app.bot)).sent
 
 
 async def reminder(app: BotApplication, kind: str) -> dict[str, object]:
@@ -260,15 +261,19 @@ async def test_numbness_hours_later_escalates_at_once_and_again_after_a_quiet_mo
     assert _escalations(planned) == 2, "a new episode"
 
 
-async def test_flood_control_leaves_it_due_after_retry_after(
+async def test_flood_control_past_the_lease_leaves_it_due_after_retry_after(
     planned: Runner, app: BotApplication, clock: FakeClock, api: LocalBotApi
 ) -> None:
+    # 240 s of waiting would run past the point where a batch of a 300 s lease must stop
+    # starting sends (225 s): the reminder is handed back, due after the wait.
     before = bot_count(planned)
-    api.faults.fail_next("sendMessage", status=429, retry_after=120)
+    api.faults.fail_next("sendMessage", status=429, retry_after=240)
     clock.current = WED_TIP
-    assert await tick(app) == 0
-    assert (await reminder(app, "tip"))["due_at"] == WED_TIP + timedelta(seconds=120)
-    clock.advance(seconds=119)
+    report = await app.bot_data.dispatcher.tick(app.bot)
+    assert (report.sent, report.flood_waits) == (0, 1)
+    assert clock.slept == [], "not waited out in this tick"
+    assert (await reminder(app, "tip"))["due_at"] == WED_TIP + timedelta(seconds=240)
+    clock.advance(seconds=239)
     assert await tick(app) == 0
     clock.advance(seconds=1)
     assert await tick(app) == 1

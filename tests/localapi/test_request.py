@@ -117,6 +117,34 @@ async def test_slow_answer_times_out_but_the_message_lands(api: LocalBotApi) -> 
     assert [message.text for message in api.messages(5)] == ["slow", "patient"]
 
 
+async def test_standing_latency_slows_every_answer_until_set_back(api: LocalBotApi) -> None:
+    api.user(5)
+    api.faults.set_latency("sendMessage", 0.2)
+    async with Bot(api.token, request=LocalRequest(api, read_timeout=0.05)) as bot:
+        for text in ("one", "two"):
+            with pytest.raises(TimedOut):
+                await bot.send_message(5, text)
+        api.faults.set_latency("sendMessage", 0)
+        await bot.send_message(5, "three")
+    assert [message.text for message in api.messages(5)] == ["one", "two", "three"]
+
+
+async def test_a_rate_limit_answers_429_past_its_calls_a_second(
+    api: LocalBotApi, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    api.user(5)
+    api.faults.limit_rate("sendMessage", 3, retry_after=2)
+    for n in range(3):
+        await bot.send_message(5, f"within the limit {n}")
+    with pytest.raises(RetryAfter) as flood:
+        await bot.send_message(5, "one too many")
+    assert flood.value.retry_after == dtm.timedelta(seconds=2)
+    api.faults.limit_rate("sendMessage", None)
+    await bot.send_message(5, "no limit")
+    assert len(api.messages(5)) == 4, "the refused one never arrived"
+
+
 async def test_a_lost_answer_is_a_timeout_after_the_message_lands(
     api: LocalBotApi, bot: Bot
 ) -> None:

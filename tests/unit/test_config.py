@@ -220,3 +220,35 @@ def test_every_setting_is_in_the_readme_and_the_example() -> None:
     for name in (field.upper() for field in Settings.model_fields):
         assert f"| `{name}` |" in readme, name
         assert f"{name}=" in example, name
+
+
+def test_a_batch_that_cannot_be_sent_within_its_lease_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 10,000 reminders at 25 a second take 400 s: the lease of 300 s would run out mid-batch.
+    monkeypatch.setenv("DISPATCH_BATCH_SIZE", "10000")
+    monkeypatch.setenv("DISPATCH_SEND_RATE", "25")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message == (
+        "Invalid settings: sending DISPATCH_BATCH_SIZE=10000 reminders at "
+        "DISPATCH_SEND_RATE=25/s takes 400 s, more than half of DISPATCH_LEASE_SECONDS=300 "
+        "(the other half is kept for flood waits and settling); use DISPATCH_BATCH_SIZE <= "
+        "3750 or DISPATCH_SEND_RATE >= 66.67 or DISPATCH_LEASE_SECONDS >= 800"
+    )
+    monkeypatch.setenv("DISPATCH_BATCH_SIZE", "3750")
+    assert load_settings().dispatch_batch_size == 3750, "what the line suggests works"
+
+
+@pytest.mark.parametrize("rate", ["0.5", "0.05"])
+def test_a_send_rate_below_one_is_allowed_with_a_batch_that_fits(
+    monkeypatch: pytest.MonkeyPatch, rate: str
+) -> None:
+    monkeypatch.setenv("DISPATCH_SEND_RATE", rate)
+    monkeypatch.setenv("DISPATCH_BATCH_SIZE", "5")
+    assert load_settings().dispatch_send_rate == float(rate)
+    monkeypatch.setenv("DISPATCH_BATCH_SIZE", "100")
+    with pytest.raises(SettingsError, match="DISPATCH_BATCH_SIZE <= "):
+        load_settings()
