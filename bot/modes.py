@@ -75,6 +75,8 @@ async def serve(app: BotApplication, settings: Settings, stop: asyncio.Event) ->
                 await stop.wait()
                 log.info("stopping: finishing the updates and sends in flight")
         finally:
+            # Reminders claimed but not yet sent go back to the database at once.
+            app.bot_data.dispatcher.stop()
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
             await app.stop()

@@ -52,6 +52,7 @@ from bot.config import DISPATCH_SENDING_SHARE, Settings
 from bot.content.loader import Knowledge
 from bot.db.models import ReminderKind
 from bot.db.uow import unit_of_work
+from bot.log_setup import UPDATE_LOG
 from bot.retries import SEND_ONCE
 from bot.services import checkins, reminders
 from bot.services.reminders import Claim, Delivery, DispatchLimits, Outgoing, Result
@@ -137,6 +138,7 @@ class Dispatcher:
         """Flood control: no send of this dispatcher starts before this time."""
         self._pause_changed = asyncio.Event()
         self._resumer: asyncio.Task[None] | None = None
+        self._stopping = False
         """The one task that sleeps through a pause (one, so a fake clock is moved once)."""
         self._resume_by = datetime.min.replace(tzinfo=UTC)
         """The start_by of the batch the pause is slept through for."""
@@ -147,6 +149,8 @@ class Dispatcher:
         """Send every reminder due now, batch by batch; return what was done."""
         async with self._lock:
             report = TickReport()
+            if self._stopping:
+                return report
             if self._paused():
                 log.info("flood control: reminders wait until %s", self._paused_until)
                 return report
@@ -163,11 +167,20 @@ class Dispatcher:
                 )
                 if any(r.delivery in (Delivery.RELEASED, Delivery.FLOOD) for r in results):
                     break  # out of lease time or paused past it: the rest waits for a later tick
-                if batch.claim.scanned < self._limits.batch_size:
+                if batch.claim.scanned < self._limits.batch_size or self._stopping:
                     break
                 cursor = batch.claim.cursor
             _log(report)
             return report
+
+    def stop(self) -> None:
+        """Stop sending for good: sends in flight finish, the rest of the batch is handed back.
+
+        The process calls this when it is asked to stop, so a SIGTERM leaves no reminder
+        claimed by a process that is gone (another dispatcher sends them at once).
+        """
+        self._stopping = True
+        self._notify()  # sends waiting out a pause look again, and give their reminders back
 
     def poke(self, bot: ExtBot[Any]) -> None:
         """Run a tick now, in the background (the playground, after its clock moved)."""
@@ -349,7 +362,7 @@ class Dispatcher:
     async def _turn(self, window: _Window) -> bool:
         """Wait for this send's turn (pauses, then the pace); False if it is too late to start."""
         while True:
-            if self._clock.now() > window.start_by:
+            if self._stopping or self._clock.now() > window.start_by:
                 return False
             if self._paused():
                 if self._paused_until is not None and self._paused_until > window.start_by:
@@ -357,6 +370,8 @@ class Dispatcher:
                 await self._pause_changed.wait()
                 continue
             await self._pace.acquire()
+            if self._stopping:
+                return False
             if not self._paused():  # a 429 may have come back while this one waited
                 return self._clock.now() <= window.start_by
 
@@ -408,7 +423,8 @@ class Dispatcher:
             delay = wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
             return Result(outgoing, Delivery.FLOOD, delay)
         except Forbidden:
-            log.info("user %s blocked the bot; their reminders stop", outgoing.user_id)
+            runner = UPDATE_LOG.runner_id(outgoing.user_id)
+            log.info("runner %s blocked the bot; their reminders stop", runner)
             return Result(outgoing, Delivery.BLOCKED)
         except BadRequest as exc:
             log.error("Telegram refused a %s reminder: %s", outgoing.kind, exc)

@@ -169,6 +169,26 @@ async def test_sends_stop_before_the_lease_runs_out_and_hand_the_rest_back(
     assert tips_received(api, runners) == once(runners)
 
 
+async def test_a_stopping_dispatcher_finishes_the_send_in_flight_and_hands_back_the_rest(
+    app: BotApplication, api: LocalBotApi, clock: FakeClock, knowledge: Knowledge
+) -> None:
+    runners = await seed_due_tips(app.bot_data.db_engine, 5, clock.current, api)
+    dispatcher = dispatcher_with(app, knowledge, clock, dispatch_send_rate=2)
+    answer = api.faults.hold_next("sendMessage")
+    ticking = asyncio.create_task(dispatcher.tick(app.bot))
+    async with asyncio.timeout(5):
+        await api.wait_until(lambda: api.calls_to("sendMessage"))
+    dispatcher.stop()  # what SIGTERM does, while the first send waits for its answer
+    answer.set()
+    report = await ticking
+    assert (report.sent, report.released) == (1, 4)
+    rows = await reminders_by_user(app)
+    assert [rows[n].claimed_until for n in runners[1:]] == [None] * 4, "unclaimed at once"
+    assert (await dispatcher.tick(app.bot)).sent == 0, "a stopped dispatcher sends no more"
+    assert (await app.bot_data.dispatcher.tick(app.bot)).sent == 4, "another one sends them"
+    assert tips_received(api, runners) == once(runners)
+
+
 async def test_reminders_too_late_are_counted_and_logged_once_per_tick(
     app: BotApplication, api: LocalBotApi, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:

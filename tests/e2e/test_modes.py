@@ -12,15 +12,19 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from sqlalchemy import func, select
 from telegram.error import Conflict, NetworkError
 
 from bot.app import build_app
 from bot.config import PROJECT_ROOT, Settings
 from bot.content.loader import Knowledge
+from bot.db.engine import make_database_engine
+from bot.db.models import Reminder
 from bot.localapi import LocalBotApi, LocalRequest
 from bot.modes import CONFLICT_LINE, PollingErrors, serve
 from tests.conftest import TEST_TOKEN, FakeClock
 from tests.e2e.conftest import Runner
+from tests.e2e.dispatch_helpers import seed_due_tips, tips_received
 from tests.e2e.test_dispatcher import WED_TIP
 from tests.e2e.test_runs import add_weekly_run
 from tests.playground.test_run import free_port
@@ -143,6 +147,39 @@ async def test_dispatcher_mode_sends_due_reminders_and_takes_no_updates(
     assert api.calls_to("deleteWebhook") == [], "the webhook processes' webhook is left alone"
     assert health.status == 200
     assert report["dispatcher_last_tick_seconds_ago"] >= 0
+
+
+async def test_stopping_hands_back_the_reminders_claimed_but_not_sent(
+    settings: Settings, knowledge: Knowledge, api: LocalBotApi, clock: FakeClock
+) -> None:
+    dispatcher_settings = settings.model_copy(
+        update={"bot_mode": "dispatcher", "metrics_enabled": False, "dispatch_send_rate": 2}
+    )
+    app = build_app(
+        dispatcher_settings, knowledge=knowledge, request=LocalRequest(api), clock=clock
+    )
+    runners = await seed_due_tips(app.bot_data.db_engine, 10, clock.current, api)
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(app, dispatcher_settings, stop))
+    try:
+        async with asyncio.timeout(HARNESS_SECONDS):
+            await api.wait_until(lambda: api.calls_to("sendMessage"))
+    finally:
+        stop.set()  # what SIGTERM sets
+        await asyncio.wait_for(serving, HARNESS_SECONDS)
+    sent = {n for n, count in tips_received(api, runners).items() if count}
+    engine = make_database_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            still_claimed = await connection.scalar(
+                select(func.count())
+                .select_from(Reminder)
+                .where(Reminder.claimed_until.is_not(None))
+            )
+    finally:
+        await engine.dispose()
+    assert 1 <= len(sent) < len(runners), "stopped mid-batch"
+    assert still_claimed == 0, "nothing left leased to a process that is gone"
 
 
 async def test_a_second_poller_is_one_line_without_a_traceback(
