@@ -74,7 +74,12 @@ def prepare_and_run(
         return 2
     except (OSError, SQLAlchemyError) as exc:
         loop.close()
-        print(f"error: cannot prepare the database at {database_setting}: {exc}", file=sys.stderr)
+        # The driver's own message, first line: SQLAlchemy's wrapper adds a statement and a
+        # "Background on this error" link the operator doesn't need here.
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(
+            f"error: cannot prepare the database at {database_setting}: {reason}", file=sys.stderr
+        )
         return 2
     if playground:
         return run_playground(settings, knowledge, loop)

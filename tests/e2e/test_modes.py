@@ -22,7 +22,7 @@ from bot.db.engine import make_database_engine
 from bot.db.models import Reminder
 from bot.localapi import LocalBotApi, LocalRequest
 from bot.modes import CONFLICT_LINE, PollingErrors, serve
-from tests.conftest import TEST_TOKEN, FakeClock
+from tests.conftest import TEST_TOKEN, FakeClock, require_postgres
 from tests.e2e.conftest import Runner
 from tests.e2e.dispatch_helpers import seed_due_tips, tips_received
 from tests.e2e.test_dispatcher import WED_TIP
@@ -68,6 +68,19 @@ async def test_a_mode_without_a_token_is_one_line_and_status_2(tmp_path: Path, m
         f"error: Invalid settings: BOT_MODE is {mode}, so TELEGRAM_BOT_TOKEN must be set"
     ]
     assert not (tmp_path / "bot.db").exists(), "stopped before touching the database"
+
+
+@pytest.mark.postgres
+async def test_a_database_that_refuses_the_bot_is_one_line(tmp_path: Path) -> None:
+    await require_postgres()
+    url = "postgresql://no_such_role@127.0.0.1:5432/test"
+    env = bot_env(tmp_path, BOT_MODE="dispatcher", TELEGRAM_BOT_TOKEN=TEST_TOKEN)
+    process = await run_cli(tmp_path, env | {"DATABASE_URL": url})
+    _, stderr = await asyncio.wait_for(process.communicate(), HARNESS_SECONDS)
+    assert process.returncode == 2
+    [line] = stderr.decode().splitlines()
+    assert line.startswith("error: cannot prepare the database at DATABASE_URL: ")
+    assert "no_such_role" in line
 
 
 async def test_webhook_mode_takes_pushed_updates_and_stops_on_sigterm(
