@@ -1,0 +1,358 @@
+"""Scale of the full bot in webhook mode on PostgreSQL: one process, two, and a PTB echo app.
+
+    python -m bench.scale [--quick] [--runners 200] [--seconds 15] [--concurrency 16]
+
+Every configuration gets a fresh PostgreSQL database (dropped afterwards) and its own load
+process (`bench.webhook_load`): the local Bot API, answering every call 50 ms late, posting
+the runners' updates to the webhooks with the secret header. The bot processes are
+`python -m bot` in BOT_MODE=webhook, each on its own port, without the reminder dispatcher;
+the first one migrates the database. The baseline is `bench.echo_webhook` in one process.
+
+Closed loop (every runner acts again once answered) gives each configuration's top rate.
+Open loop at 80% of a top rate gives the latency from an update's POST to the bot's answering
+call reaching the Bot API: the two-process bot at 80% of its top rate, the one-process bot at
+80% of its own, and the echo app at both rates, as the baseline. CPU is measured per process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import multiprocessing
+import os
+import signal
+import socket
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import aiohttp
+import asyncpg
+
+from bench.loadgen import TOKEN
+from bench.webhook_load import LoadResult, run_webhook_load
+from bot.config import PROJECT_ROOT
+from bot.localapi.server import base_urls
+
+POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
+LATENCY_SECONDS = 0.05
+"""How late the local Bot API answers every call: Telegram's round trip, simulated."""
+SECRET = "scale-bench-secret"
+WEBHOOK_PATH = "/telegram"
+OPEN_LOOP_SHARE = 0.8
+TARGET_SCALING = 1.6
+TARGET_P99_MS = 200.0
+START_SECONDS = 60.0
+"""How long a process may take to serve its webhook (not a measured figure)."""
+STOP_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Options:
+    """How big and how long each run is."""
+
+    runners: int
+    warmup: float
+    seconds: float
+    concurrency: int
+
+
+DEFAULT = Options(runners=200, warmup=3.0, seconds=15.0, concurrency=16)
+QUICK = Options(runners=50, warmup=1.0, seconds=4.0, concurrency=16)
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """What serves the webhooks: the full bot or the echo app, in how many processes."""
+
+    label: str
+    echo: bool
+    processes: int
+
+
+ECHO = Configuration("echo app, 1 process (baseline)", echo=True, processes=1)
+ONE = Configuration("full bot, 1 process", echo=False, processes=1)
+TWO = Configuration("full bot, 2 processes", echo=False, processes=2)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One configuration's closed-loop run and its open-loop runs, by offered rate."""
+
+    closed: LoadResult
+    open: dict[float, LoadResult]
+
+
+def free_port() -> int:
+    """Return a loopback port free right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@asynccontextmanager
+async def fresh_database() -> AsyncIterator[str]:
+    """Create an empty database for one configuration; yield its URL; drop it afterwards."""
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres")
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{POSTGRES_SERVER}/{name}"
+        finally:
+            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+def bot_environment(
+    database_url: str, api_port: int, port: int, concurrency: int
+) -> dict[str, str]:
+    """Return `python -m bot`'s environment: webhook mode, no dispatcher, nothing inherited."""
+    base_url, base_file_url = base_urls("127.0.0.1", api_port)
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=base_url,
+        TELEGRAM_API_BASE_FILE_URL=base_file_url,
+        DATABASE_URL=database_url,
+        BOT_MODE="webhook",
+        WEBHOOK_URL=f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_SECRET_TOKEN=SECRET,
+        DISPATCH_IN_PROCESS="false",
+        CONCURRENT_UPDATES=str(concurrency),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+class Served:
+    """The processes serving the webhooks, started one after another until each answers."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self.processes: list[tuple[asyncio.subprocess.Process, IO[bytes]]] = []
+
+    async def start(self, command: Sequence[str], env: dict[str, str], port: int) -> None:
+        """Start one process and wait until its `/healthz` answers 200."""
+        log = (self._folder / f"process-{len(self.processes)}.log").open("w+b")
+        process = await asyncio.create_subprocess_exec(
+            *command, cwd=self._folder, env=env, stdout=log, stderr=log
+        )
+        self.processes.append((process, log))
+        url = f"http://127.0.0.1:{port}/healthz"
+        async with aiohttp.ClientSession() as session, asyncio.timeout(START_SECONDS):
+            while True:
+                if process.returncode is not None:
+                    raise SystemExit(f"{command} stopped at start:\n{self._output(log)}")
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with session.get(url) as health:
+                        if health.status == 200:
+                            return
+                await asyncio.sleep(0.2)
+
+    @property
+    def pids(self) -> dict[str, int]:
+        """Return each process's pid, labelled bot 1, bot 2..."""
+        return {f"bot {n}": p.pid for n, (p, _) in enumerate(self.processes, start=1)}
+
+    async def stop(self) -> None:
+        """SIGTERM every process; fail loudly when one does not stop cleanly."""
+        failures = []
+        for process, log in self.processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(process.wait(), STOP_SECONDS)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+            output = self._output(log)
+            log.close()
+            if process.returncode != 0 or "Traceback" in output:
+                failures.append(f"exit status {process.returncode}:\n{output}")
+        if failures:
+            raise SystemExit("a webhook process did not stop cleanly: " + "\n".join(failures))
+
+    @staticmethod
+    def _output(log: IO[bytes]) -> str:
+        log.seek(0)
+        return log.read().decode(errors="replace")[-4000:]
+
+
+async def measure(
+    configuration: Configuration,
+    options: Options,
+    open_rates: Callable[[float], list[float]],
+) -> Measured:
+    """Start one configuration and its load, run the closed loop, then each open-loop rate."""
+    ports = [free_port() for _ in range(configuration.processes)]
+    webhooks = [f"http://127.0.0.1:{port}{WEBHOOK_PATH}" for port in ports]
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    load = context.Process(
+        target=run_webhook_load,
+        args=(child, options.runners, webhooks, SECRET, configuration.echo, LATENCY_SECONDS),
+    )
+    loop = asyncio.get_running_loop()
+
+    async def ask(*command: object) -> LoadResult:
+        parent.send(command)
+        result: LoadResult = await loop.run_in_executor(None, parent.recv)
+        return result
+
+    load.start()
+    try:
+        async with _database_for(configuration) as database_url:
+            _, api_port = await loop.run_in_executor(None, parent.recv)
+            with tempfile.TemporaryDirectory() as folder:
+                served = Served(Path(folder))
+                try:
+                    for port in ports:
+                        await served.start(
+                            *_command(configuration, database_url, api_port, port, options)
+                        )
+                    closed = await ask("closed", options.warmup, options.seconds, served.pids)
+                    opened = {}
+                    for rate in open_rates(closed.per_second):
+                        opened[rate] = await ask(
+                            "open", rate, options.warmup, options.seconds, served.pids
+                        )
+                finally:
+                    await served.stop()
+        parent.send(("stop",))
+    finally:
+        load.join(timeout=STOP_SECONDS)
+        if load.is_alive():
+            load.kill()
+    return Measured(closed, opened)
+
+
+def _database_for(configuration: Configuration) -> contextlib.AbstractAsyncContextManager[str]:
+    if configuration.echo:
+        return contextlib.nullcontext("")
+    return fresh_database()
+
+
+def _command(
+    configuration: Configuration, database_url: str, api_port: int, port: int, options: Options
+) -> tuple[list[str], dict[str, str], int]:
+    if not configuration.echo:
+        env = bot_environment(database_url, api_port, port, options.concurrency)
+        return [sys.executable, "-m", "bot"], env, port
+    base_url, _ = base_urls("127.0.0.1", api_port)
+    command = [sys.executable, "-m", "bench.echo_webhook", "--base-url", base_url]
+    command += ["--port", str(port), "--secret", SECRET, "--concurrency", str(options.concurrency)]
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    return command, {**env, "PYTHONPATH": str(PROJECT_ROOT)}, port
+
+
+def check(label: str, result: LoadResult) -> None:
+    """Refuse a run that lost or refused updates or made invalid Bot API calls."""
+    if result.lost or result.refused or result.problems:
+        raise SystemExit(
+            f"{label}: {result.lost} of {result.posted_total} updates unanswered, "
+            f"{result.refused} refused by the webhook, Bot API problems: {result.problems}"
+        )
+
+
+def _ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.2f}" if baseline and not math.isnan(baseline) else "n/a"
+
+
+def report(options: Options, results: dict[Configuration, Measured]) -> None:
+    """Print the throughput table, the scaling ratio and the latency table."""
+    echo, one, two = results[ECHO], results[ONE], results[TWO]
+    print(f"\nScale: webhook processes on PostgreSQL, {options.runners} runners, every Bot API")
+    print(f"call answered {1000 * LATENCY_SECONDS:.0f} ms late, {options.seconds:.0f} s windows;")
+    print("CPU in % of one core during the window (the machine has 2 cores).")
+    header = f"{'':34}{'updates/s':>10}{'x echo':>8}{'bots':>7}{'load':>7}{'PG':>6}{'all':>6}"
+    print(header)
+    for configuration in (ECHO, ONE, TWO):
+        closed = results[configuration].closed
+        bots = sum(closed.cpu_percent(label) for label in closed.cpu_seconds if " " in label)
+        print(
+            f"{configuration.label:34}{closed.per_second:>10.1f}"
+            f"{_ratio(closed.per_second, echo.closed.per_second):>8}{bots:>7.0f}"
+            f"{closed.cpu_percent('load'):>7.0f}{closed.cpu_percent('postgres'):>6.0f}"
+            f"{closed.cpu_percent('machine'):>6.0f}"
+        )
+    each = ", ".join(
+        f"{label} {two.closed.cpu_percent(label):.0f}%"
+        for label in two.closed.cpu_seconds
+        if " " in label
+    )
+    print(f"  2 processes, each: {each}")
+    scaling = two.closed.per_second / one.closed.per_second
+    reached = "reached" if scaling >= TARGET_SCALING else "NOT reached"
+    print(f"ratio 2 processes / 1 process: {scaling:.2f} (target >= {TARGET_SCALING}: {reached})")
+    print("\nLatency, POST of the update to the answering call at the Bot API, open loop at")
+    print(f"{OPEN_LOOP_SHARE:.0%} of a top rate; the baseline is the echo app at the same rate.")
+    print(f"{'':34}{'rate/s':>8}{'p50 ms':>8}{'x echo':>8}{'p99 ms':>8}{'x echo':>8}")
+    for configuration in (TWO, ONE):
+        for rate, result in results[configuration].open.items():
+            baseline = echo.open[rate]
+            p50, p99 = result.percentile_ms(50), result.percentile_ms(99)
+            print(
+                f"{configuration.label:34}{rate:>8.0f}{p50:>8.1f}"
+                f"{_ratio(p50, baseline.percentile_ms(50)):>8}{p99:>8.1f}"
+                f"{_ratio(p99, baseline.percentile_ms(99)):>8}"
+            )
+            print(
+                f"{'  echo app at the same rate':34}{rate:>8.0f}"
+                f"{baseline.percentile_ms(50):>8.1f}{'1.00':>8}"
+                f"{baseline.percentile_ms(99):>8.1f}{'1.00':>8}"
+            )
+    p99 = next(iter(two.open.values())).percentile_ms(99)
+    reached = "reached" if p99 <= TARGET_P99_MS else "NOT reached"
+    print(f"target: p99 <= {TARGET_P99_MS:.0f} ms for 2 processes: {reached}")
+    skipped = sum(r.skipped for m in results.values() for r in m.open.values())
+    updates = sum(r.posted_total for m in results.values() for r in (m.closed, *m.open.values()))
+    print(f"every update answered; {skipped} open-loop ticks found no idle runner")
+    print(f"({updates} updates posted in all, 0 lost, 0 refused, no invalid Bot API call)")
+
+
+async def run(options: Options) -> dict[Configuration, Measured]:
+    """Measure the two-process bot, the one-process bot, then the echo app at their rates."""
+    results: dict[Configuration, Measured] = {}
+    for configuration in (TWO, ONE):
+        results[configuration] = await measure(
+            configuration, options, lambda top: [round(OPEN_LOOP_SHARE * top)]
+        )
+    rates = [rate for c in (TWO, ONE) for rate in results[c].open]
+    results[ECHO] = await measure(ECHO, options, lambda _: rates)
+    for configuration, measured in results.items():
+        for result in (measured.closed, *measured.open.values()):
+            check(configuration.label, result)
+    return results
+
+
+def cli() -> None:
+    """Parse the command line, run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a short, smaller run")
+    parser.add_argument("--runners", type=int)
+    parser.add_argument("--seconds", type=float, help="each measured window")
+    parser.add_argument("--concurrency", type=int, help="CONCURRENT_UPDATES of each process")
+    args = parser.parse_args()
+    base = QUICK if args.quick else DEFAULT
+    options = Options(
+        runners=args.runners or base.runners,
+        warmup=base.warmup,
+        seconds=args.seconds or base.seconds,
+        concurrency=args.concurrency or base.concurrency,
+    )
+    report(options, asyncio.run(run(options)))
+
+
+if __name__ == "__main__":
+    cli()
