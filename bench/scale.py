@@ -24,12 +24,14 @@ import multiprocessing
 import os
 import signal
 import socket
+import statistics
 import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO
 
@@ -61,11 +63,12 @@ class Options:
     runners: int
     warmup: float
     seconds: float
+    repeats: int
     concurrency: int
 
 
-DEFAULT = Options(runners=200, warmup=3.0, seconds=15.0, concurrency=16)
-QUICK = Options(runners=50, warmup=1.0, seconds=4.0, concurrency=16)
+DEFAULT = Options(runners=200, warmup=2.0, seconds=8.0, repeats=3, concurrency=16)
+QUICK = Options(runners=50, warmup=1.0, seconds=3.0, repeats=1, concurrency=16)
 
 
 @dataclass(frozen=True)
@@ -80,14 +83,6 @@ class Configuration:
 ECHO = Configuration("echo app, 1 process (baseline)", echo=True, processes=1)
 ONE = Configuration("full bot, 1 process", echo=False, processes=1)
 TWO = Configuration("full bot, 2 processes", echo=False, processes=2)
-
-
-@dataclass(frozen=True)
-class Measured:
-    """One configuration's closed-loop run and its open-loop runs, by offered rate."""
-
-    closed: LoadResult
-    open: dict[float, LoadResult]
 
 
 def free_port() -> int:
@@ -189,12 +184,34 @@ class Served:
         return log.read().decode(errors="replace")[-4000:]
 
 
-async def measure(
-    configuration: Configuration,
-    options: Options,
-    open_rates: Callable[[float], list[float]],
-) -> Measured:
-    """Start one configuration and its load, run the closed loop, then each open-loop rate."""
+class Running:
+    """A started configuration: its webhook processes and its load process, ready to measure."""
+
+    def __init__(self, options: Options, parent: Connection, served: Served) -> None:
+        self._options = options
+        self._parent = parent
+        self._served = served
+
+    async def closed_loop(self) -> LoadResult:
+        """Run every runner in a closed loop; return the measured window."""
+        options = self._options
+        return await self._ask("closed", options.warmup, options.seconds, self._served.pids)
+
+    async def open_loop(self, rate: float) -> LoadResult:
+        """Issue `rate` actions a second; return the measured window."""
+        options = self._options
+        return await self._ask("open", rate, options.warmup, options.seconds, self._served.pids)
+
+    async def _ask(self, *command: object) -> LoadResult:
+        self._parent.send(command)
+        loop = asyncio.get_running_loop()
+        result: LoadResult = await loop.run_in_executor(None, self._parent.recv)
+        return result
+
+
+@asynccontextmanager
+async def started(configuration: Configuration, options: Options) -> AsyncIterator[Running]:
+    """Start the load process and the configuration's webhook processes; stop them after."""
     ports = [free_port() for _ in range(configuration.processes)]
     webhooks = [f"http://127.0.0.1:{port}{WEBHOOK_PATH}" for port in ports]
     context = multiprocessing.get_context("spawn")
@@ -203,16 +220,10 @@ async def measure(
         target=run_webhook_load,
         args=(child, options.runners, webhooks, SECRET, configuration.echo, LATENCY_SECONDS),
     )
-    loop = asyncio.get_running_loop()
-
-    async def ask(*command: object) -> LoadResult:
-        parent.send(command)
-        result: LoadResult = await loop.run_in_executor(None, parent.recv)
-        return result
-
     load.start()
     try:
         async with _database_for(configuration) as database_url:
+            loop = asyncio.get_running_loop()
             _, api_port = await loop.run_in_executor(None, parent.recv)
             with tempfile.TemporaryDirectory() as folder:
                 served = Served(Path(folder))
@@ -221,12 +232,7 @@ async def measure(
                         await served.start(
                             *_command(configuration, database_url, api_port, port, options)
                         )
-                    closed = await ask("closed", options.warmup, options.seconds, served.pids)
-                    opened = {}
-                    for rate in open_rates(closed.per_second):
-                        opened[rate] = await ask(
-                            "open", rate, options.warmup, options.seconds, served.pids
-                        )
+                    yield Running(options, parent, served)
                 finally:
                     await served.stop()
         parent.send(("stop",))
@@ -234,7 +240,6 @@ async def measure(
         load.join(timeout=STOP_SECONDS)
         if load.is_alive():
             load.kill()
-    return Measured(closed, opened)
 
 
 def _database_for(configuration: Configuration) -> contextlib.AbstractAsyncContextManager[str]:
@@ -265,78 +270,108 @@ def check(label: str, result: LoadResult) -> None:
         )
 
 
+def median(runs: list[LoadResult]) -> LoadResult:
+    """Return the run with the median rate."""
+    return sorted(runs, key=lambda run: run.per_second)[len(runs) // 2]
+
+
+@dataclass(frozen=True)
+class Results:
+    """Every closed-loop run in the order measured, and the open-loop runs by offered rate."""
+
+    closed: dict[Configuration, list[LoadResult]]
+    open: dict[Configuration, dict[float, LoadResult]]
+
+    def all(self) -> list[tuple[Configuration, LoadResult]]:
+        """Return every run with its configuration."""
+        runs = [(c, run) for c, measured in self.closed.items() for run in measured]
+        return runs + [(c, run) for c, by_rate in self.open.items() for run in by_rate.values()]
+
+
 def _ratio(value: float, baseline: float) -> str:
     return f"{value / baseline:.2f}" if baseline and not math.isnan(baseline) else "n/a"
 
 
-def report(options: Options, results: dict[Configuration, Measured]) -> None:
+def report(options: Options, results: Results) -> None:
     """Print the throughput table, the scaling ratio and the latency table."""
-    echo, one, two = results[ECHO], results[ONE], results[TWO]
+    top = {c: median(runs) for c, runs in results.closed.items()}
+    repeats = len(results.closed[ECHO])
     print(f"\nScale: webhook processes on PostgreSQL, {options.runners} runners, every Bot API")
-    print(f"call answered {1000 * LATENCY_SECONDS:.0f} ms late, {options.seconds:.0f} s windows;")
-    print("CPU in % of one core during the window (the machine has 2 cores).")
-    print("'other' is the rest of the machine: work that is not this benchmark's.")
+    print(f"call answered {1000 * LATENCY_SECONDS:.0f} ms late, {options.seconds:.0f} s windows,")
+    print(f"closed loop: median of {repeats} runs, the configurations taking turns. CPU in % of")
+    print("one core in that run (2 cores); 'other' is work on the machine that is not this bench.")
     header = f"{'':34}{'updates/s':>10}{'x echo':>8}{'bots':>7}{'load':>7}{'PG':>6}{'other':>7}"
     print(header)
     for configuration in (ECHO, ONE, TWO):
-        closed = results[configuration].closed
+        closed = top[configuration]
         bots = sum(closed.cpu_percent(label) for label in closed.cpu_seconds if " " in label)
         load, postgres = closed.cpu_percent("load"), closed.cpu_percent("postgres")
         other = closed.cpu_percent("machine") - bots - load - postgres
         print(
             f"{configuration.label:34}{closed.per_second:>10.1f}"
-            f"{_ratio(closed.per_second, echo.closed.per_second):>8}{bots:>7.0f}"
+            f"{_ratio(closed.per_second, top[ECHO].per_second):>8}{bots:>7.0f}"
             f"{load:>7.0f}{postgres:>6.0f}{other:>7.0f}"
         )
-    each = ", ".join(
-        f"{label} {two.closed.cpu_percent(label):.0f}%"
-        for label in two.closed.cpu_seconds
-        if " " in label
+    pairs = sorted(
+        two.per_second / one.per_second
+        for two, one in zip(results.closed[TWO], results.closed[ONE], strict=True)
     )
-    print(f"  2 processes, each: {each}")
-    scaling = two.closed.per_second / one.closed.per_second
+    scaling = statistics.median(pairs)
     reached = "reached" if scaling >= TARGET_SCALING else "NOT reached"
     print(f"ratio 2 processes / 1 process: {scaling:.2f} (target >= {TARGET_SCALING}: {reached})")
+    each = ", ".join(f"{pair:.2f}" for pair in pairs)
+    print(f"  each 2-process run / the 1-process run just before it, lowest first: {each}")
     print("\nLatency, POST of the update to the answering call at the Bot API, open loop at")
     print(f"{OPEN_LOOP_SHARE:.0%} of a top rate; the baseline is the echo app at the same rate.")
-    print(f"{'':34}{'rate/s':>8}{'p50 ms':>8}{'x echo':>8}{'p99 ms':>8}{'x echo':>8}")
+    print(f"{'':34}{'rate/s':>8}{'p50 ms':>8}{'x echo':>8}{'p99 ms':>8}{'x echo':>8}{'other':>7}")
+    echo = results.open[ECHO]
     for configuration in (TWO, ONE):
-        for rate, result in results[configuration].open.items():
-            baseline = echo.open[rate]
-            p50, p99 = result.percentile_ms(50), result.percentile_ms(99)
-            print(
-                f"{configuration.label:34}{rate:>8.0f}{p50:>8.1f}"
-                f"{_ratio(p50, baseline.percentile_ms(50)):>8}{p99:>8.1f}"
-                f"{_ratio(p99, baseline.percentile_ms(99)):>8}"
-            )
-            print(
-                f"{'  echo app at the same rate':34}{rate:>8.0f}"
-                f"{baseline.percentile_ms(50):>8.1f}{'1.00':>8}"
-                f"{baseline.percentile_ms(99):>8.1f}{'1.00':>8}"
-            )
-    p99 = next(iter(two.open.values())).percentile_ms(99)
+        for rate, result in results.open[configuration].items():
+            _latency_row(configuration.label, rate, result, echo[rate])
+            _latency_row("  echo app at the same rate", rate, echo[rate], echo[rate])
+    p99 = next(iter(results.open[TWO].values())).percentile_ms(99)
     reached = "reached" if p99 <= TARGET_P99_MS else "NOT reached"
     print(f"target: p99 <= {TARGET_P99_MS:.0f} ms for 2 processes: {reached}")
-    skipped = sum(r.skipped for m in results.values() for r in m.open.values())
-    updates = sum(r.posted_total for m in results.values() for r in (m.closed, *m.open.values()))
-    extra = sum(r.extra_answers for m in results.values() for r in (m.closed, *m.open.values()))
+    runs = [run for _, run in results.all()]
+    skipped = sum(run.skipped for run in runs)
+    extra = sum(run.extra_answers for run in runs)
     print(f"every update answered; {skipped} open-loop ticks found no idle runner;")
     print(f"{extra} answering calls came after their update's first answer")
+    updates = sum(run.posted_total for run in runs)
     print(f"({updates} updates posted in all, 0 lost, 0 refused, no invalid Bot API call)")
 
 
-async def run(options: Options) -> dict[Configuration, Measured]:
-    """Measure the two-process bot, the one-process bot, then the echo app at their rates."""
-    results: dict[Configuration, Measured] = {}
-    for configuration in (TWO, ONE):
-        results[configuration] = await measure(
-            configuration, options, lambda top: [round(OPEN_LOOP_SHARE * top)]
-        )
-    rates = [rate for c in (TWO, ONE) for rate in results[c].open]
-    results[ECHO] = await measure(ECHO, options, lambda _: rates)
-    for configuration, measured in results.items():
-        for result in (measured.closed, *measured.open.values()):
-            check(configuration.label, result)
+def _latency_row(label: str, rate: float, result: LoadResult, baseline: LoadResult) -> None:
+    p50, p99 = result.percentile_ms(50), result.percentile_ms(99)
+    other = result.cpu_percent("machine") - sum(
+        result.cpu_percent(name) for name in result.cpu_seconds if name != "machine"
+    )
+    print(
+        f"{label:34}{rate:>8.0f}{p50:>8.1f}{_ratio(p50, baseline.percentile_ms(50)):>8}"
+        f"{p99:>8.1f}{_ratio(p99, baseline.percentile_ms(99)):>8}{other:>7.0f}"
+    )
+
+
+async def run(options: Options) -> Results:
+    """Start every configuration, take turns at the closed loop, then the open-loop rates."""
+    closed: dict[Configuration, list[LoadResult]] = {c: [] for c in (ECHO, ONE, TWO)}
+    opened: dict[Configuration, dict[float, LoadResult]] = {c: {} for c in (ECHO, ONE, TWO)}
+    async with (
+        started(ECHO, options) as echo,
+        started(ONE, options) as one,
+        started(TWO, options) as two,
+    ):
+        running = {ECHO: echo, ONE: one, TWO: two}
+        for _ in range(options.repeats):
+            for configuration in (ECHO, ONE, TWO):
+                closed[configuration].append(await running[configuration].closed_loop())
+        for configuration in (TWO, ONE):
+            rate = round(OPEN_LOOP_SHARE * median(closed[configuration]).per_second)
+            opened[configuration][rate] = await running[configuration].open_loop(rate)
+            opened[ECHO][rate] = await echo.open_loop(rate)
+    results = Results(closed, opened)
+    for configuration, result in results.all():
+        check(configuration.label, result)
     return results
 
 
@@ -346,6 +381,7 @@ def cli() -> None:
     parser.add_argument("--quick", action="store_true", help="a short, smaller run")
     parser.add_argument("--runners", type=int)
     parser.add_argument("--seconds", type=float, help="each measured window")
+    parser.add_argument("--repeats", type=int, help="closed-loop runs of each configuration")
     parser.add_argument("--concurrency", type=int, help="CONCURRENT_UPDATES of each process")
     args = parser.parse_args()
     base = QUICK if args.quick else DEFAULT
@@ -353,6 +389,7 @@ def cli() -> None:
         runners=args.runners or base.runners,
         warmup=base.warmup,
         seconds=args.seconds or base.seconds,
+        repeats=args.repeats or base.repeats,
         concurrency=args.concurrency or base.concurrency,
     )
     report(options, asyncio.run(run(options)))

@@ -67,8 +67,13 @@ class LoadResult:
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[percent - 1]
 
     def cpu_percent(self, label: str) -> float:
-        """Return one process group's CPU use in the window, in percent of one core."""
-        return 100 * self.cpu_seconds.get(label, 0.0) / self.seconds
+        """Return a process's CPU use in the window in percent of one core ("postgres": all)."""
+        used = sum(
+            seconds
+            for name, seconds in self.cpu_seconds.items()
+            if name == label or name.startswith(f"{label}:")
+        )
+        return 100 * used / self.seconds
 
 
 class WebhookLoad(LocalBotApi):
@@ -211,7 +216,11 @@ class WebhookLoad(LocalBotApi):
         self._window = None
         elapsed = time.perf_counter() - started
         cpu_after = cpu_seconds(watched)
-        used = {label: cpu_after[label] - cpu_before.get(label, 0.0) for label in cpu_after}
+        used = {
+            label: cpu_after[label] - cpu_before[label]
+            for label in cpu_after
+            if label in cpu_before
+        }
         return latencies, elapsed, used
 
     async def _drained(
@@ -243,17 +252,17 @@ class WebhookLoad(LocalBotApi):
 
 
 def cpu_seconds(watched: Mapping[str, int]) -> dict[str, float]:
-    """Return user+system CPU seconds so far: each watched pid, this process, PostgreSQL's."""
+    """Return user+system CPU seconds so far: each watched pid, this process, PostgreSQL's.
+
+    PostgreSQL's processes are listed one by one ("postgres:<pid>"), so a backend that ends
+    between two samples drops out of the difference instead of making it negative.
+    """
     used = {label: _cpu(psutil.Process(pid)) for label, pid in watched.items()}
     used["load"] = _cpu(psutil.Process())
-    postgres = 0.0
     for process in psutil.process_iter(["name"]):
         if process.info["name"] == "postgres":
-            try:
-                postgres += _cpu(process)
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
-    used["postgres"] = postgres
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                used[f"postgres:{process.pid}"] = _cpu(process)
     machine = psutil.cpu_times()
     used["machine"] = (
         sum(machine) - machine.idle - machine.iowait - machine.guest - machine.guest_nice

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bench.scale import ECHO, ONE, Configuration, Options, check, measure
+from bench.scale import ECHO, ONE, Configuration, Options, check, started
 from tests.conftest import postgres_database
 
-TINY = Options(runners=4, warmup=0.0, seconds=0.5, concurrency=4)
+TINY = Options(runners=4, warmup=0.0, seconds=0.5, repeats=1, concurrency=4)
 OPEN_LOOP_RATE = 20.0
 
 
@@ -24,11 +24,12 @@ async def postgres_up() -> AsyncIterator[None]:
 @pytest.mark.usefixtures("postgres_up")
 @pytest.mark.parametrize("configuration", [ONE, ECHO], ids=["full bot", "echo app"])
 async def test_every_posted_update_is_answered_once(configuration: Configuration) -> None:
-    measured = await measure(configuration, TINY, lambda _: [OPEN_LOOP_RATE])
-    assert list(measured.open) == [OPEN_LOOP_RATE]
-    for result in (measured.closed, *measured.open.values()):
+    async with started(configuration, TINY) as running:
+        closed = await running.closed_loop()
+        opened = await running.open_loop(OPEN_LOOP_RATE)
+    for result in (closed, opened):
         check("smoke", result)  # exits on a lost or refused update or an invalid Bot API call
         assert result.posted_total >= TINY.runners
         assert result.lost == 0
         assert result.extra_answers == 0
-        assert set(result.cpu_seconds) == {"bot 1", "load", "postgres", "machine"}
+        assert {"bot 1", "load", "machine"} <= set(result.cpu_seconds)
