@@ -1,6 +1,6 @@
 """Scale of the full bot in webhook mode on PostgreSQL: one process, two, and a PTB echo app.
 
-    python -m bench.scale [--quick] [--runners 200] [--seconds 15] [--concurrency 16]
+    python -m bench.scale [--quick] [--runners 200] [--seconds 8] [--repeats 3] [--concurrency 16]
 
 Every configuration gets a fresh PostgreSQL database (dropped afterwards) and its own load
 process (`bench.webhook_load`): the local Bot API, answering every call 50 ms late, posting
@@ -265,7 +265,7 @@ def check(label: str, result: LoadResult) -> None:
     """Refuse a run that lost or refused updates or made invalid Bot API calls."""
     if result.lost or result.refused or result.problems:
         raise SystemExit(
-            f"{label}: {result.lost} of {result.posted_total} updates unanswered, "
+            f"{label}: {result.lost} of {result.posted} updates unanswered, "
             f"{result.refused} refused by the webhook, Bot API problems: {result.problems}"
         )
 
@@ -337,7 +337,7 @@ def report(options: Options, results: Results) -> None:
     extra = sum(run.extra_answers for run in runs)
     print(f"every update answered; {skipped} open-loop ticks found no idle runner;")
     print(f"{extra} answering calls came after their update's first answer")
-    updates = sum(run.posted_total for run in runs)
+    updates = sum(run.posted for run in runs)
     print(f"({updates} updates posted in all, 0 lost, 0 refused, no invalid Bot API call)")
 
 

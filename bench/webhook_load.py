@@ -48,7 +48,7 @@ class LoadResult:
     seconds: float
     latencies_ms: list[float]
     cpu_seconds: dict[str, float]
-    posted_total: int
+    posted: int
     lost: int
     refused: int
     extra_answers: int
@@ -100,6 +100,7 @@ class WebhookLoad(LocalBotApi):
         self._closed_loop = False
         self._window: list[float] | None = None
         self.posted = self.refused = self.extra_answers = self.skipped = 0
+        """This run's counts, from its start to the end of its drain."""
         for uid in self.runners:
             self.user(uid, first_name=f"Runner{uid}")
 
@@ -171,6 +172,7 @@ class WebhookLoad(LocalBotApi):
     ) -> LoadResult:
         """Let every runner act again as soon as it is answered; measure after `warmup`."""
         self._closed_loop = True
+        self._new_run()
         for uid in self.runners:
             if uid not in self._posted_at:
                 self._act(self.runners[uid])
@@ -184,7 +186,7 @@ class WebhookLoad(LocalBotApi):
     ) -> LoadResult:
         """Issue `rate` actions a second by idle runners; measure after `warmup`."""
         self._idle = deque(uid for uid in self.runners if uid not in self._posted_at)
-        self.skipped = 0
+        self._new_run()
         ticker = asyncio.create_task(self._issue(rate))
         try:
             await asyncio.sleep(warmup)
@@ -192,6 +194,9 @@ class WebhookLoad(LocalBotApi):
         finally:
             ticker.cancel()
         return await self._drained(*window)
+
+    def _new_run(self) -> None:
+        self.posted = self.refused = self.extra_answers = self.skipped = 0
 
     async def _issue(self, rate: float) -> None:
         # Due actions are counted from the start, so a late wake-up catches up, never drifts.
@@ -237,7 +242,7 @@ class WebhookLoad(LocalBotApi):
             seconds=elapsed,
             latencies_ms=latencies,
             cpu_seconds=cpu,
-            posted_total=self.posted,
+            posted=self.posted,
             lost=lost,
             refused=self.refused,
             extra_answers=self.extra_answers,
