@@ -187,20 +187,27 @@ class Served:
 class Running:
     """A started configuration: its webhook processes and its load process, ready to measure."""
 
-    def __init__(self, options: Options, parent: Connection, served: Served) -> None:
+    def __init__(
+        self, options: Options, parent: Connection, served: Served, database: str
+    ) -> None:
         self._options = options
         self._parent = parent
         self._served = served
+        self._database = database
 
     async def closed_loop(self) -> LoadResult:
         """Run every runner in a closed loop; return the measured window."""
         options = self._options
-        return await self._ask("closed", options.warmup, options.seconds, self._served.pids)
+        watched = self._served.pids
+        return await self._ask("closed", options.warmup, options.seconds, watched, self._database)
 
     async def open_loop(self, rate: float) -> LoadResult:
         """Issue `rate` actions a second; return the measured window."""
         options = self._options
-        return await self._ask("open", rate, options.warmup, options.seconds, self._served.pids)
+        watched = self._served.pids
+        return await self._ask(
+            "open", rate, options.warmup, options.seconds, watched, self._database
+        )
 
     async def _ask(self, *command: object) -> LoadResult:
         self._parent.send(command)
@@ -232,7 +239,7 @@ async def started(configuration: Configuration, options: Options) -> AsyncIterat
                         await served.start(
                             *_command(configuration, database_url, api_port, port, options)
                         )
-                    yield Running(options, parent, served)
+                    yield Running(options, parent, served, database_url.rpartition("/")[2])
                 finally:
                     await served.stop()
         parent.send(("stop",))

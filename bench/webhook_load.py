@@ -67,7 +67,7 @@ class LoadResult:
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[percent - 1]
 
     def cpu_percent(self, label: str) -> float:
-        """Return a process's CPU use in the window in percent of one core ("postgres": all)."""
+        """Return a process's CPU use in the window in % of one core ("postgres": its backends)."""
         used = sum(
             seconds
             for name, seconds in self.cpu_seconds.items()
@@ -168,7 +168,7 @@ class WebhookLoad(LocalBotApi):
             self.refused += 1
 
     async def closed_loop(
-        self, warmup: float, seconds: float, watched: dict[str, int]
+        self, warmup: float, seconds: float, watched: dict[str, int], database: str
     ) -> LoadResult:
         """Let every runner act again as soon as it is answered; measure after `warmup`."""
         self._closed_loop = True
@@ -177,12 +177,12 @@ class WebhookLoad(LocalBotApi):
             if uid not in self._posted_at:
                 self._act(self.runners[uid])
         await asyncio.sleep(warmup)
-        window = await self._measure(seconds, watched)
+        window = await self._measure(seconds, watched, database)
         self._closed_loop = False
         return await self._drained(*window)
 
     async def open_loop(
-        self, rate: float, warmup: float, seconds: float, watched: dict[str, int]
+        self, rate: float, warmup: float, seconds: float, watched: dict[str, int], database: str
     ) -> LoadResult:
         """Issue `rate` actions a second by idle runners; measure after `warmup`."""
         self._idle = deque(uid for uid in self.runners if uid not in self._posted_at)
@@ -190,7 +190,7 @@ class WebhookLoad(LocalBotApi):
         ticker = asyncio.create_task(self._issue(rate))
         try:
             await asyncio.sleep(warmup)
-            window = await self._measure(seconds, watched)
+            window = await self._measure(seconds, watched, database)
         finally:
             ticker.cancel()
         return await self._drained(*window)
@@ -212,15 +212,15 @@ class WebhookLoad(LocalBotApi):
             await asyncio.sleep(1 / rate)
 
     async def _measure(
-        self, seconds: float, watched: dict[str, int]
+        self, seconds: float, watched: dict[str, int], database: str
     ) -> tuple[list[float], float, dict[str, float]]:
         latencies: list[float] = []
         self._window = latencies
-        cpu_before, started = cpu_seconds(watched), time.perf_counter()
+        cpu_before, started = cpu_seconds(watched, database), time.perf_counter()
         await asyncio.sleep(seconds)
         self._window = None
         elapsed = time.perf_counter() - started
-        cpu_after = cpu_seconds(watched)
+        cpu_after = cpu_seconds(watched, database)
         used = {
             label: cpu_after[label] - cpu_before[label]
             for label in cpu_after
@@ -256,18 +256,21 @@ class WebhookLoad(LocalBotApi):
             await self._session.close()
 
 
-def cpu_seconds(watched: Mapping[str, int]) -> dict[str, float]:
-    """Return user+system CPU seconds so far: each watched pid, this process, PostgreSQL's.
+def cpu_seconds(watched: Mapping[str, int], database: str) -> dict[str, float]:
+    """Return user+system CPU seconds so far: each watched pid, this process, the database's.
 
-    PostgreSQL's processes are listed one by one ("postgres:<pid>"), so a backend that ends
-    between two samples drops out of the difference instead of making it negative.
+    The PostgreSQL backends serving `database` (named in their process titles) are listed one
+    by one ("postgres:<pid>"), so a backend that ends between two samples drops out of the
+    difference instead of making it negative; other databases' backends are other work.
     """
     used = {label: _cpu(psutil.Process(pid)) for label, pid in watched.items()}
     used["load"] = _cpu(psutil.Process())
-    for process in psutil.process_iter(["name"]):
-        if process.info["name"] == "postgres":
-            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                used[f"postgres:{process.pid}"] = _cpu(process)
+    if database:
+        for process in psutil.process_iter(["name", "cmdline"]):
+            title = " ".join(process.info["cmdline"] or ())
+            if process.info["name"] == "postgres" and f" {database} " in title:
+                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                    used[f"postgres:{process.pid}"] = _cpu(process)
     machine = psutil.cpu_times()
     used["machine"] = (
         sum(machine) - machine.idle - machine.iowait - machine.guest - machine.guest_nice
@@ -290,8 +293,8 @@ def run_webhook_load(
 ) -> None:
     """Child-process entry: serve the Bot API on a free port, then run what the parent asks.
 
-    Commands: ("closed", warmup, seconds, watched pids), ("open", rate, warmup, seconds,
-    watched pids), each answered with a `LoadResult`, and ("stop",).
+    Commands: ("closed", warmup, seconds, watched pids, database), ("open", rate, warmup,
+    seconds, watched pids, database), each answered with a `LoadResult`, and ("stop",).
     """
     asyncio.run(_serve(connection, runners, webhooks, secret, echo_only, latency))
 
