@@ -20,9 +20,11 @@ run: $(STAMP)
 test: $(STAMP) lint check-content
 	$(BIN)/python -m pytest
 
-## bench: throughput of the full bot against the echo baseline, same fake Bot API
+## bench: throughput of the full bot against the echo baseline, same fake Bot API; then
+## webhook processes on PostgreSQL (1 and 2) against a webhook echo app, 50 ms from the Bot API
 bench: $(STAMP)
 	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.scale
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

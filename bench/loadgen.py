@@ -34,6 +34,42 @@ class SimulatedRunner:
     last_message_id: int | None = None
     buttons: list[str] = field(default_factory=list)
 
+    def next_action(self, *, echo_only: bool) -> tuple[str, str] | None:
+        """Return the next action, ("text", words) or ("press", callback data); None when done.
+
+        The full script: /start, /triage, a button press for every question until the
+        result, then a typed message; the echo script only types.
+        """
+        if echo_only:
+            if self.rounds_left == 0:
+                return None
+            self.rounds_left -= 1
+            return "text", f"Hello from {self.user_id}, message {self.rounds_left}"
+        if self.step == "start":
+            self.step = "triage"
+            return "text", "/start"
+        if self.step == "triage":
+            self.step = "press"
+            return "text", "/triage"
+        if self.step == "press" and any(d.startswith("t1:") for d in self.buttons):
+            return "press", self._choose_answer()
+        if self.step == "press":
+            self.step = "end"
+            return "text", "My toes went numb around km 8, is that bad?"
+        self.rounds_left -= 1
+        self.step = "start"
+        return self.next_action(echo_only=False) if self.rounds_left > 0 else None
+
+    def _choose_answer(self) -> str:
+        answers = [d for d in self.buttons if d.startswith("t1:") and not d.endswith("-cancel")]
+        root = not any(d.endswith("-back") for d in answers)
+        if root:  # mostly no red flags, so the walk goes deep, as most real checks do
+            choice = next(d for d in answers if d.endswith(":none"))
+            if self.rng.random() < 0.1:
+                choice = self.rng.choice(answers)
+            return choice
+        return self.rng.choice(answers)
+
 
 class LoadApi(LocalBotApi):
     """The local Bot API whose users act again as soon as the bot answers them."""
@@ -71,52 +107,17 @@ class LoadApi(LocalBotApi):
         return status, body
 
     def _act(self, runner: SimulatedRunner) -> None:
-        if self.echo_only:
-            self._echo_action(runner)
-            return
-        if runner.step == "start":
-            self._send(runner, "/start", next_step="triage")
-        elif runner.step == "triage":
-            self._send(runner, "/triage", next_step="press")
-        elif runner.step == "press" and any(d.startswith("t1:") for d in runner.buttons):
-            self._press(runner)
-        elif runner.step == "press":
-            self._send(runner, "My toes went numb around km 8, is that bad?", next_step="end")
-        else:
-            runner.rounds_left -= 1
-            runner.step = "start"
-            if runner.rounds_left > 0:
-                self._act(runner)
-            else:
-                self._done()
-
-    def _echo_action(self, runner: SimulatedRunner) -> None:
-        if runner.rounds_left == 0:
+        action = runner.next_action(echo_only=self.echo_only)
+        if action is None:
             self._done()
             return
-        runner.rounds_left -= 1
         self.sent += 1
-        self.send_text(
-            runner.user_id, f"Hello from {runner.user_id}, message {runner.rounds_left}"
-        )
-
-    def _press(self, runner: SimulatedRunner) -> None:
-        answers = [d for d in runner.buttons if d.startswith("t1:") and not d.endswith("-cancel")]
-        root = not any(d.endswith("-back") for d in answers)
-        if root:  # mostly no red flags, so the walk goes deep, as most real checks do
-            choice = next(d for d in answers if d.endswith(":none"))
-            if runner.rng.random() < 0.1:
-                choice = runner.rng.choice(answers)
+        kind, value = action
+        if kind == "text":
+            self.send_text(runner.user_id, value)
         else:
-            choice = runner.rng.choice(answers)
-        assert runner.last_message_id is not None
-        self.sent += 1
-        self.press(runner.user_id, runner.last_message_id, choice)
-
-    def _send(self, runner: SimulatedRunner, text: str, *, next_step: str) -> None:
-        runner.step = next_step
-        self.sent += 1
-        self.send_text(runner.user_id, text)
+            assert runner.last_message_id is not None
+            self.press(runner.user_id, runner.last_message_id, value)
 
     def _done(self) -> None:
         self._active -= 1
