@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -130,3 +131,34 @@ async def publish_commands(app: BotApplication) -> None:
             await app.bot.set_my_commands(commands, language_code=language_code)
         except TelegramError as exc:
             log.warning("could not publish the %s command menu: %r", code, exc)
+
+
+@asynccontextmanager
+async def running(
+    app: BotApplication, take_updates: Callable[[], Awaitable[None]]
+) -> AsyncIterator[None]:
+    """Run the app inside the block, in PTB's order, as `run_polling` would.
+
+    `take_updates` starts what feeds it (polling, a webhook, or nothing) between `post_init`
+    and `start`. On the way out the dispatcher stops first, so reminders claimed but not yet
+    sent go back to the database at once; then the updates in flight finish.
+    """
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await take_updates()
+        await app.start()
+        try:
+            yield
+        finally:
+            app.bot_data.dispatcher.stop()
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

@@ -22,7 +22,7 @@ from typing import Final
 from telegram import Update
 from telegram.error import Conflict, TelegramError
 
-from bot.app import BotApplication
+from bot.app import BotApplication, running
 from bot.config import Settings
 from bot.web import create_web_app, serving
 
@@ -63,29 +63,10 @@ class PollingErrors:
 
 async def serve(app: BotApplication, settings: Settings, stop: asyncio.Event) -> None:
     """Run `app` in `settings.mode` until `stop` is set, then finish what is in flight."""
-    await app.initialize()
-    try:
-        if app.post_init is not None:
-            await app.post_init(app)
-        await _take_updates(app, settings)
-        await app.start()
-        try:
-            async with _web_server(app, settings):
-                log.info("running in %s mode", settings.mode)
-                await stop.wait()
-                log.info("stopping: finishing the updates and sends in flight")
-        finally:
-            # Reminders claimed but not yet sent go back to the database at once.
-            app.bot_data.dispatcher.stop()
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            await app.stop()
-            if app.post_stop is not None:
-                await app.post_stop(app)
-    finally:
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+    async with running(app, lambda: _take_updates(app, settings)), _web_server(app, settings):
+        log.info("running in %s mode", settings.mode)
+        await stop.wait()
+        log.info("stopping: finishing the updates and sends in flight")
 
 
 async def _take_updates(app: BotApplication, settings: Settings) -> None:

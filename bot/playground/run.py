@@ -20,8 +20,9 @@ from typing import Final
 from aiohttp import web
 from pydantic import SecretStr
 from telegram import Update
+from telegram.ext import Updater
 
-from bot.app import BotApplication, build_app
+from bot.app import BotApplication, build_app, running
 from bot.config import Settings
 from bot.content.loader import Knowledge
 from bot.db.uow import unit_of_work
@@ -95,25 +96,8 @@ async def running_playground(
         updater = app.updater
         if updater is None:
             raise RuntimeError("build_app made a bot without an updater; it cannot poll")
-        await app.initialize()
-        try:
-            if app.post_init is not None:
-                await app.post_init(app)
-            await updater.start_polling(
-                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY], poll_interval=0.0
-            )
-            await app.start()
-            try:
-                yield base_url.removesuffix("/bot")
-            finally:
-                await updater.stop()
-                await app.stop()
-                if app.post_stop is not None:
-                    await app.post_stop(app)
-        finally:
-            await app.shutdown()
-            if app.post_shutdown is not None:
-                await app.post_shutdown(app)
+        async with running(app, lambda: _poll(updater)):
+            yield base_url.removesuffix("/bot")
     finally:
         await runner.cleanup()
 
@@ -161,3 +145,10 @@ async def _serve(settings: Settings, knowledge: Knowledge) -> int:
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(stop_signal)
     return 0
+
+
+async def _poll(updater: Updater) -> None:
+    """Poll the local Bot API as fast as it answers (a long poll returns as soon as it can)."""
+    await updater.start_polling(
+        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY], poll_interval=0.0
+    )
