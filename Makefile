@@ -23,6 +23,7 @@ test: $(STAMP) lint check-content
 ## bench: throughput of the full bot against the echo baseline, same fake Bot API
 bench: $(STAMP)
 	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.reminders $(if $(filter 1,$(BENCH_QUICK)),--quick)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
