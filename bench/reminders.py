@@ -295,8 +295,6 @@ async def measure_claims(
     now: datetime,
 ) -> dict[str, list[float]]:
     """Time the raw claim, a tip claim, a check-in claim, an empty tick and /delete_me."""
-    if 3 * claim * repeats > runners:
-        raise SystemExit(f"--runners must be at least {3 * claim * repeats}")
     sessionmaker = make_sessionmaker(engine)
     clock = _Clock(now)
     claiming = Dispatcher(
@@ -464,7 +462,8 @@ async def _poll(
     """Wait for `condition`, checking every 10 ms; fail if the process exits first."""
     while not await condition():
         if process.returncode is not None:
-            raise RuntimeError(f"the dispatcher exited ({process.returncode}); see {log}")
+            output = (await asyncio.to_thread(log.read_text, errors="replace"))[-2000:]
+            raise RuntimeError(f"the dispatcher exited ({process.returncode}):\n{output}")
         await asyncio.sleep(0.01)
 
 
