@@ -25,6 +25,7 @@ test: $(STAMP) lint check-content
 bench: $(STAMP)
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.reminders $(if $(filter 1,$(BENCH_QUICK)),--quick)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

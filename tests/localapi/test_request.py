@@ -1,5 +1,6 @@
 import asyncio
 import datetime as dtm
+from types import SimpleNamespace
 
 import pytest
 from telegram import (
@@ -25,7 +26,7 @@ from telegram.ext import (
     ExtBot,
 )
 
-from bot.localapi import LocalBotApi, LocalRequest, Upload
+from bot.localapi import LocalBotApi, LocalRequest, Upload, faults
 from bot.retries import NothingSentError
 
 KEYBOARD = InlineKeyboardMarkup(
@@ -143,6 +144,24 @@ async def test_a_rate_limit_answers_429_past_its_calls_a_second(
     api.faults.limit_rate("sendMessage", None)
     await bot.send_message(5, "no limit")
     assert len(api.messages(5)) == 4, "the refused one never arrived"
+
+
+def test_the_rate_limit_is_a_sliding_second_not_a_calendar_one(
+    api: LocalBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [10.0]
+    monkeypatch.setattr(faults, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    api.faults.limit_rate("sendMessage", 3)
+
+    def answer_at(moment: float) -> int:
+        now[0] = moment
+        refusal = api.faults.take_failure("sendMessage")
+        return 200 if refusal is None else refusal.status
+
+    assert [answer_at(t) for t in (10.0, 10.5, 10.9)] == [200, 200, 200]
+    # 11.2 is a new calendar second, but 10.5 and 10.9 are still within the last second.
+    assert [answer_at(t) for t in (11.2, 11.3)] == [200, 429]
+    assert answer_at(11.51) == 200, "10.5 has left the window"
 
 
 async def test_a_lost_answer_is_a_timeout_after_the_message_lands(
