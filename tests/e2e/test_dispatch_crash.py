@@ -14,9 +14,11 @@ import asyncio
 import os
 import signal
 import sys
+import uuid
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.content.loader import Knowledge
@@ -45,11 +47,18 @@ async def test_a_dispatcher_killed_mid_batch_resends_only_what_was_in_flight(
     )
     try:
         base_url, _ = base_urls(*await asyncio.wait_for(bound, 10))
+        child_name = f"killed_{uuid.uuid4().hex[:8]}"
+        is_postgres = settings.database_url.startswith("postgresql")
+        child_url = (
+            f"{settings.database_url}&application_name={child_name}"
+            if is_postgres
+            else settings.database_url
+        )
         child = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "tests.e2e.dispatch_child",
-            settings.database_url,
+            child_url,
             base_url,
             clock.current.isoformat(),
             str(CLAIMED),
@@ -61,6 +70,9 @@ async def test_a_dispatcher_killed_mid_batch_resends_only_what_was_in_flight(
             await api.wait_until(lambda: len(api.calls_to("sendMessage")) >= KILLED_AFTER)
         os.kill(child.pid, signal.SIGKILL)
         assert await child.wait() == -signal.SIGKILL
+        if is_postgres:  # a COMMIT the child sent may still land: wait until its sessions end
+            async with asyncio.timeout(30):
+                await _sessions_ended(engine, child_name)
         output = (await child.stdout.read()).decode() if child.stdout else ""
         assert "done" not in output, "killed mid-batch"
 
@@ -98,3 +110,13 @@ async def test_a_dispatcher_killed_mid_batch_resends_only_what_was_in_flight(
         server.cancel()
         await asyncio.gather(server, return_exceptions=True)
         await engine.dispose()
+
+
+async def _sessions_ended(engine: AsyncEngine, application_name: str) -> None:
+    """Return once PostgreSQL has no session left for `application_name`."""
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+    while True:
+        async with engine.connect() as connection:
+            if not await connection.scalar(query, {"name": application_name}):
+                return
+        await asyncio.sleep(0.05)
