@@ -1,11 +1,12 @@
 """A dispatcher killed mid-batch (SIGKILL): after its lease, only its in-flight sends come again.
 
-The dispatcher runs in a process of its own (`dispatch_child`) against a SQLite file and the
-local Bot API served over HTTP, whose answers come back 0.1 s late (each message is delivered
-first). It claims 40 due tips and sends 20 a second; after 15 have arrived it is killed. Its
-results were settled as they came in, so what is still claimed is what had no answer yet
-(in flight) and what it had not sent. Once the lease has run out on the fake clock, another
-dispatcher sends those: the in-flight ones arrive twice, nothing else does, nothing is lost.
+The dispatcher runs in a process of its own (`dispatch_child`) against the test database (a
+SQLite file, or PostgreSQL) and the local Bot API served over HTTP, whose answers come back
+0.1 s late (each message is delivered first). It claims 40 due tips and sends 20 a second;
+after 15 have arrived it is killed. Its results were settled as they came in, so what is still
+claimed is what had no answer yet (in flight) and what it had not sent. Once the lease has run
+out on the fake clock, another dispatcher sends those: the in-flight ones arrive twice,
+nothing else does, nothing is lost.
 """
 
 from __future__ import annotations
