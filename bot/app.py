@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -16,7 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import handlers, metrics
+from bot import handlers
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import keys
@@ -83,30 +81,8 @@ def build_app(
     data.dispatcher = Dispatcher(settings, data.knowledge, data.sessionmaker, data.clock)
 
     handlers.register(app)
-    for group, group_handlers in app.handlers.items():
-        if group >= 0:  # not the budget that every update meets first
-            for handler in group_handlers:
-                handler.callback = _measured(handler.callback)
     app.add_error_handler(on_error)
     return app
-
-
-Callback = Callable[[Any, Any], Coroutine[Any, Any, Any]]
-
-
-def _measured(callback: Callback) -> Callback:
-    """Wrap a handler's callback so each update it takes is counted and timed."""
-    name = f"{callback.__module__.rsplit('.', 1)[-1]}.{callback.__qualname__}"
-
-    @functools.wraps(callback)
-    async def measured(update: Any, context: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return await callback(update, context)
-        finally:
-            metrics.update_handled(name, time.perf_counter() - started)
-
-    return measured
 
 
 async def _post_init(app: BotApplication) -> None:

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from telegram import TelegramObject, Update
 from telegram.error import InvalidToken
 
+from bot import metrics
 from bot.config import Settings
 from bot.content.keys import COMMANDS
 
@@ -167,7 +168,11 @@ def apply_level_floors() -> None:
 
 
 class UpdateLog:
-    """Writes one line per handled update: runner (hashed), handler, duration, outcome."""
+    """Records each handled update: its log line and its count and latency in `bot.metrics`.
+
+    The line holds the runner (hashed), the handler (`route_of`), the duration and the outcome;
+    the metrics use the same handler name, so a log line and a metric label always agree.
+    """
 
     def __init__(self) -> None:
         # Until `setup_logging` sets the deployment's salt, ids are stable for this process only.
@@ -205,6 +210,7 @@ class UpdateLog:
         user = update.effective_user
         runner = self.runner_id(user.id) if user else None
         route = route_of(update)
+        metrics.update_handled(route, duration_s)
         duration_ms = round(duration_s * 1000, 1)
         outcome = "error" if failed else "ok"
         self.log.info(

@@ -87,9 +87,9 @@ async def test_the_secret_is_checked_before_the_body(client: TestClient) -> None
 
 
 async def test_metrics_count_what_the_handlers_did(client: TestClient, api: LocalBotApi) -> None:
-    handled = 'numbfeet_updates_handled_total{handler="common.start"}'
+    handled = 'numbfeet_updates_handled_total{handler="command:/start"}'
     before = metrics.REGISTRY.get_sample_value(
-        "numbfeet_updates_handled_total", {"handler": "common.start"}
+        "numbfeet_updates_handled_total", {"handler": "command:/start"}
     )
     for user in (USER, USER + 1):
         update = api.send_text(user, "/start")
@@ -102,7 +102,7 @@ async def test_metrics_count_what_the_handlers_did(client: TestClient, api: Loca
     text = await response.text()
     [line] = [line for line in text.splitlines() if line.startswith(handled)]
     assert float(line.split()[-1]) == (before or 0) + 2
-    assert 'numbfeet_update_seconds_count{handler="common.start"}' in text
+    assert 'numbfeet_update_seconds_count{handler="command:/start"}' in text
     assert "numbfeet_reminders_due 0.0" in text
     for name in ("replies_failed", "flood_control", "reminders"):
         assert f"# TYPE numbfeet_{name}_total counter" in text
