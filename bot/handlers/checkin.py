@@ -40,34 +40,26 @@ async def on_button(update: Update, context: Context) -> None:
     escalation = None
     match outcome:
         case CheckinQuestion():
-            await answer(query)
             await show(query, schedule_screens.checkin_message(t, outcome))
             escalation = outcome.escalation
         case CheckinDone():
-            await answer(query)
             await show(query, schedule_screens.checkin_done(t, outcome))
             escalation = outcome.escalation
         case DoctorSeen(days):
-            await answer(query)
             await drop_buttons(query)
             await context.bot.send_message(user.id, t("checkin_flow.seen_doctor_noted", days=days))
         case Snoozed(minutes):
-            await answer(query)
             await show(query, Screen(t("checkin_flow.snoozed", minutes=minutes)))
         case NoRun():
-            await answer(query)
             await show(query, Screen(t("checkin_flow.noted_no_run")))
         case Stale(reason, current) if current is not None:
             gone = reason is Closed.SHOE_GONE
-            await answer(
-                query, t("checkin_flow.shoe_gone" if gone else "checkin_flow.already_noted")
-            )
-            await show(query, schedule_screens.checkin_message(t, current))
+            note = t("checkin_flow.shoe_gone" if gone else "checkin_flow.already_noted")
+            await show(query, schedule_screens.checkin_message(t, current), note)
         case Stale(Closed.UNKNOWN):
             await answer(query, t("checkin_flow.invalid_button"), alert=True)
         case Stale():
-            await answer(query, t("checkin_flow.closed"))
-            await drop_buttons(query)
+            await drop_buttons(query, t("checkin_flow.closed"))
     if escalation is not None and press is not None:
         message = schedule_screens.escalation_message(t, escalation, press.checkin_id)
         await context.bot.send_message(user.id, message.text, reply_markup=message.keyboard)

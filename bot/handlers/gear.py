@@ -42,9 +42,10 @@ async def on_button(update: Update, context: Context) -> None:
             view = await _apply(repos, data, user, press, data.clock.now())
         t = await texts_for(repos, context, update)
     reply = gear_screens.reply(t, data.knowledge.gear, view)
-    await answer(query, reply.note, alert=reply.alert)
-    if reply.screen is not None:
-        await show(query, reply.screen)
+    if reply.screen is None:
+        await answer(query, reply.note, alert=reply.alert)
+    else:
+        await show(query, reply.screen, reply.note, alert=reply.alert)
 
 
 async def _apply(

@@ -6,8 +6,9 @@ message, a query answered too late) and turns them into the right fallback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
@@ -71,7 +72,14 @@ async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool =
         log.info("callback query not answered: %s", exc)
 
 
-async def show(query: CallbackQuery, screen: Screen) -> None:
+async def show(
+    query: CallbackQuery, screen: Screen, note: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer the press (with an optional note) and edit its message into `screen`, at once."""
+    await _answered_with(query, note, alert, _edit(query, screen))
+
+
+async def _edit(query: CallbackQuery, screen: Screen) -> None:
     """Edit the pressed message into `screen`; send it anew if it can't be edited."""
     message = query.message
     if not isinstance(message, Message):  # inaccessible (too old) or an inline message
@@ -92,10 +100,32 @@ async def show(query: CallbackQuery, screen: Screen) -> None:
         raise
 
 
-async def drop_buttons(query: CallbackQuery) -> None:
+async def drop_buttons(query: CallbackQuery, note: str | None = None) -> None:
+    """Answer the press (with an optional note) and remove its message's keyboard, at once."""
+    await _answered_with(query, note, False, _remove_keyboard(query))
+
+
+async def _remove_keyboard(query: CallbackQuery) -> None:
     """Remove the keyboard from a message whose buttons no longer mean anything."""
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
         try:
             await query.message.edit_reply_markup(reply_markup=None)
         except BadRequest as exc:
             log.info("stale keyboard not removed: %s", exc)
+
+
+async def _answered_with(
+    query: CallbackQuery, note: str | None, alert: bool, change: Awaitable[None]
+) -> None:
+    """Answer the press while its message changes, then raise what either raised.
+
+    Telegram needs both calls and neither waits for the other, so the new screen arrives one
+    Bot API round trip sooner than if the answer went first. Both always run to the end: an
+    edit that failed must not cut the answer short, or the runner's button would keep spinning.
+    """
+    outcomes = await asyncio.gather(
+        answer(query, note, alert=alert), change, return_exceptions=True
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome

@@ -70,8 +70,8 @@ async def on_button(update: Update, context: Context) -> None:
     async with unit_of_work(context.bot_data.sessionmaker) as repos:
         view = await _apply(repos, user.id, user.language_code, press, service_context(context))
         t = await texts_for(repos, context, update)
-    await answer(query, schedule_screens.note_text(t, view), alert=view.alert)
-    await show(query, schedule_screens.runs_screen(t, context.bot_data.knowledge, view))
+    screen = schedule_screens.runs_screen(t, context.bot_data.knowledge, view)
+    await show(query, screen, schedule_screens.note_text(t, view), alert=view.alert)
 
 
 async def _apply(

@@ -68,11 +68,9 @@ async def on_button(update: Update, context: Context) -> None:
 
     if language is not None:
         catalog = data.knowledge.catalog
-        await answer(query, t("settings.saved", language=catalog.names[t.language]))
         screen = screens.settings_screen(t, catalog, choice, user.language_code, reminders)
-        await show(query, screen)
+        await show(query, screen, t("settings.saved", language=catalog.names[t.language]))
     elif confirmed is not None:
-        await answer(query)
         await show(query, screens.Screen(t("delete.done" if confirmed else "delete.kept")))
     else:
         await answer(query, t("triage_flow.invalid_button"), alert=True)

@@ -44,19 +44,16 @@ async def on_button(update: Update, context: Context) -> None:
     t = texts_in(context, update, outcome.language)
     match outcome:
         case Cancelled():
-            await answer(query)
             await show(query, screens.Screen(t("triage_flow.cancelled")))
         case TriageView():
-            await answer(query)
             await show(query, screens.triage_screen(t, data.knowledge, outcome))
         case Stale(_, current) if current is not None:
-            await answer(query, t("triage_flow.already_noted"))
-            await show(query, screens.triage_screen(t, data.knowledge, current))
+            screen = screens.triage_screen(t, data.knowledge, current)
+            await show(query, screen, t("triage_flow.already_noted"))
         case Stale(StaleReason.UNKNOWN):
             await answer(query, t("triage_flow.invalid_button"), alert=True)
         case Stale():  # a closed session
-            await answer(query, t("triage_flow.finished"))
-            await drop_buttons(query)
+            await drop_buttons(query, t("triage_flow.finished"))
 
 
 async def _apply(

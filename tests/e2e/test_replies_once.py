@@ -178,3 +178,18 @@ async def test_replies_never_wait_for_the_reminder_dispatcher(
     assert not sending.done()
     release.set()
     assert await sending == 1
+
+
+async def test_a_press_edits_its_message_without_waiting_for_the_answer(
+    runner: Runner, api: LocalBotApi
+) -> None:
+    """The new screen goes out while the callback answer is still in flight, not after it."""
+    await runner.send("/triage")
+    question = runner.last.text
+    answer = api.faults.hold_next("answerCallbackQuery")
+    pressing = asyncio.create_task(runner.press(runner.api.buttons(runner.keyboard_message)[0][0]))
+    await api.wait_until(lambda: runner.last.text != question)
+    assert not pressing.done()  # the edit arrived while the answer was still held
+    answer.set()
+    await pressing
+    assert [call.status for call in api.calls_to("answerCallbackQuery")] == [200]
