@@ -183,9 +183,7 @@ def load_knowledge(directory: Path) -> Knowledge:
     required = _required_keys(tree, outcomes, causes, gear)
     required.update(_reminder_keys(tips, checkin, escalation))
     limits = _short_texts(tree, gear, tips, checkin)
-    catalog = _check_locales(
-        locales, required, _placeholders_required(causes), limits, problems
-    )
+    catalog = _check_locales(locales, required, _placeholders_required(causes), limits, problems)
     _check_thresholds(tree, checkin, locales, problems)
     if problems:
         raise KnowledgeError(problems)
