@@ -857,6 +857,7 @@ def _check_locales(
                 problems.append(f"{file}: {key}: placeholders differ from {DEFAULT_LANGUAGE}.yaml")
         _check_texts(file, locale.safety, messages, problems)
         _check_lengths(file, messages, limits, problems)
+        _check_name_lists(file, messages, problems)
     return Catalog(
         default=DEFAULT_LANGUAGE,
         languages={code: messages for code, (_, messages) in locales.items()},
@@ -912,6 +913,20 @@ def _check_lengths(
             problems.append(f"{file}: {key}: {len(text)} characters; it must have {least}–{most}")
         if plain and set("<>&{}") & set(text):
             problems.append(f"{file}: {key}: a button or command is plain text, without <>&{{}}")
+
+
+NAME_LISTS = {"runs.day_names": 7, "runs.month_names": 12}
+"""Texts that are comma-separated lists of names, Monday and January first, and their length."""
+
+
+def _check_name_lists(file: str, messages: Mapping[str, str], problems: list[str]) -> None:
+    """Check that the weekday and month names are complete lists without blanks."""
+    for key, count in NAME_LISTS.items():
+        if key not in messages:
+            continue
+        names = [name.strip() for name in messages[key].split(",")]
+        if len(names) != count or not all(names):
+            problems.append(f"{file}: {key}: must be {count} names separated by commas")
 
 
 def _placeholders_or_none(text: str) -> set[str] | None:

@@ -889,6 +889,14 @@ def test_rejects_long_or_marked_up_buttons_and_commands(tmp_path: Path) -> None:
     assert "locales/de.yaml: command.help: 66 characters; it must have 3–60" in problems
 
 
+def test_rejects_an_incomplete_list_of_weekday_names(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit_german(directory, lambda m: m["runs"].update(day_names="Mo,Di,Mi,Do,Fr,Sa"))
+    assert "locales/de.yaml: runs.day_names: must be 7 names separated by commas" in (
+        _problems(directory)
+    )
+
+
 @pytest.mark.parametrize(
     ("advice", "rule"),
     [
