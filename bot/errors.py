@@ -5,8 +5,9 @@ logged without a traceback; anything else is a bug and is logged at ERROR with o
 error is logged with its statement and the code's frames but without the driver's message,
 which may quote a row (PostgreSQL's "Failing row contains (...)"), so nothing a runner typed
 reaches the log.
-The runner never sees a traceback, only a short apology in their language, sent once (never
-retried, `bot.retries.SEND_ONCE`). A reply that timed out may have arrived, and an update
+The runner never sees a traceback, only a short apology in their language (the one chosen in
+/settings, or Telegram's when the database is what failed), sent once (never retried,
+`bot.retries.SEND_ONCE`). A reply that timed out may have arrived, and an update
 that ran out of time waiting out flood control sends nothing more: neither gets an apology.
 """
 
@@ -15,19 +16,30 @@ from __future__ import annotations
 import logging
 import traceback
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 
 from bot import metrics
+from bot.content.catalog import Texts
 from bot.context import Context
 from bot.db.uow import unit_of_work
-from bot.handlers.replies import telegram_texts
+from bot.handlers.replies import telegram_texts, texts_for
 from bot.log_setup import UPDATE_LOG
 from bot.retries import SEND_ONCE, WaitTooLongError
 from bot.services import users
 
 log = logging.getLogger(__name__)
+
+
+async def _runner_texts(update: Update, context: Context) -> Texts:
+    """Return the texts in the runner's chosen language; Telegram's if the database fails."""
+    try:
+        async with unit_of_work(context.bot_data.sessionmaker) as repos:
+            return await texts_for(repos, context, update)
+    except SQLAlchemyError as exc:
+        log.warning("could not read the runner's language for an apology: %r", exc)
+        return telegram_texts(context, update)
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -51,7 +63,7 @@ async def on_error(update: object, context: Context) -> None:
         return
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         log.warning("Telegram did not take a reply: %r", error)
-        await _tell(update, context, "error.telegram_busy")
+        await _tell(update, context, "error.telegram_busy", ask_database=True)
         return
     if isinstance(error, BadRequest):
         # Telegram refused what the bot sent: a bug in the bot or in its content.
@@ -66,15 +78,16 @@ async def on_error(update: object, context: Context) -> None:
         )
     else:
         log.error("unhandled error while processing an update", exc_info=error)
-    await _tell(update, context, "error.generic")
+    await _tell(update, context, "error.generic", ask_database=not isinstance(error, DBAPIError))
 
 
-async def _tell(update: object, context: Context, key: str) -> None:
+async def _tell(update: object, context: Context, key: str, *, ask_database: bool) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    t = await _runner_texts(update, context) if ask_database else telegram_texts(context, update)
     # A message, not a callback answer: the press may already have been answered, and a
     # second answer is refused.
-    text = telegram_texts(context, update)(key)
+    text = t(key)
     try:
         await context.bot.send_message(update.effective_chat.id, text, rate_limit_args=SEND_ONCE)
     except TelegramError as exc:

@@ -40,7 +40,7 @@ class Texts:
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """All loaded languages; `default` is complete, the others may lag behind it."""
+    """All loaded languages, each complete (the loader checks); `default` serves the rest."""
 
     default: str
     languages: Mapping[str, Mapping[str, str]]

@@ -213,6 +213,7 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "runs.day_names": (),
     "runs.month_names": (),
     "runs.date": ("weekday", "day", "month"),
+    "runs.moment": ("date", "time"),
     "runs.flags": ("tip", "checkin"),
     "runs.on": (),
     "runs.off": (),

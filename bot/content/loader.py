@@ -42,14 +42,24 @@ from bot.content.models import (
     Tips,
     TriageTree,
 )
-from bot.telegram_html import html_problem
+from bot.telegram_html import html_problem, parse_html
 
 RESULT = "result"
 """The reserved `next` target that finishes the questionnaire and assesses the answers."""
 UNSURE = "unsure"
 """The answer id every question must offer."""
 DEFAULT_LANGUAGE = "en"
-"""The language whose catalogue must be complete; the others fall back to it."""
+"""The language the others are checked against, and the one shown when none fits."""
+MESSAGE_LIMIT = 4096
+"""The most characters Telegram shows in one message, counted after parsing its HTML."""
+BUTTON_LIMIT = 30
+"""The longest answer or option label: Telegram's buttons are narrow."""
+SETTING_LABEL_LIMIT = 20
+"""The longest name of a shoe setting, shown on the shoe card and its button."""
+COMMAND_LIMITS = (3, 60)
+"""How short and how long a command's description in the menu may be."""
+TIP_LIMIT = 300
+"""The longest pre-run tip: one or two sentences."""
 SHOE = "shoe"
 """The placeholder a fix variant's text must have: the name of the runner's shoe."""
 SHOE_ANSWER = re.compile(r"s([1-9][0-9]{0,14})")
@@ -172,7 +182,8 @@ def load_knowledge(directory: Path) -> Knowledge:
 
     required = _required_keys(tree, outcomes, causes, gear)
     required.update(_reminder_keys(tips, checkin, escalation))
-    catalog = _check_locales(locales, required, _placeholders_required(causes), problems)
+    limits = _short_texts(tree, gear, tips, checkin)
+    catalog = _check_locales(locales, required, _placeholders_required(causes), limits, problems)
     _check_thresholds(tree, checkin, locales, problems)
     if problems:
         raise KnowledgeError(problems)
@@ -430,10 +441,12 @@ _CLINICAL_TEXTS = (
 """The texts that give medical advice; the others (such as how long the bot waits for a
 typed answer) state times that are not about numbness."""
 _MINUTES = re.compile(
-    r"(?:(\d+)\s*(?:to|or|-|–)\s*)?(\d+)\s*(?:min(?:ute)?s?|(hours?))\b|(half an hour)"
-    r"|\b(an|one) hour\b",
+    r"(?:(\d+)\s*(?:to|or|bis|oder|-|–)\s*)?(\d+)\s*(?:min(?:ute[ns]?|s)?|(hours?|stunden?))\b"
+    r"|(half an hour|halbe[n]? stunde)"
+    r"|\b(an|one|eine[rn]?) (?:hour|stunde)\b",
     re.IGNORECASE,
 )
+"""A span of time in English or German ("5 to 30 minutes", "30 Minuten", "eine Stunde")."""
 
 
 def stated_minutes(text: str) -> list[int]:
@@ -785,16 +798,40 @@ def _flatten(
             problems.append(f"{file}: {key}: must be a non-empty text or a mapping")
 
 
+def _short_texts(
+    tree: TriageTree, gear: Gear, tips: Tips, checkin: CheckinFlow
+) -> dict[str, tuple[int, int, bool]]:
+    """Map each length-limited text to its (least, most) characters and whether it is plain."""
+    limits: dict[str, tuple[int, int, bool]] = {}
+    for node in tree.nodes:
+        for answer in node.answers:
+            limits[keys.answer(node.id, answer.id)] = (1, BUTTON_LIMIT, True)
+    for step in checkin.steps:
+        for item in step.answers:
+            limits[keys.checkin_answer(step.id, item.id)] = (1, BUTTON_LIMIT, True)
+    for setting in gear.settings:
+        limits[keys.gear_label(setting.id)] = (1, SETTING_LABEL_LIMIT, True)
+        for option in setting.options:
+            limits[keys.gear_option(setting.id, option)] = (1, BUTTON_LIMIT, True)
+    for command in keys.COMMANDS:
+        limits[keys.command_description(command)] = (*COMMAND_LIMITS, True)
+    for tip in tips.tips:
+        limits[keys.tip(tip.id)] = (1, TIP_LIMIT, False)
+    return limits
+
+
 def _check_locales(
     locales: Mapping[str, tuple[LocaleFile, dict[str, str]]],
     required: Mapping[str, str],
     placeholders_of: Mapping[str, frozenset[str]],
+    limits: Mapping[str, tuple[int, int, bool]],
     problems: list[str],
 ) -> Catalog:
     _, default = locales[DEFAULT_LANGUAGE]
-    for key, needed_by in required.items():
-        if key not in default:
-            problems.append(f"locales/{DEFAULT_LANGUAGE}.yaml: {key}: missing (for {needed_by})")
+    for code, (_, messages) in sorted(locales.items()):
+        for key, needed_by in required.items():
+            if key not in messages:
+                problems.append(f"locales/{code}.yaml: {key}: missing (for {needed_by})")
     for key in required:
         expected = placeholders_of.get(key, frozenset())
         if key in default and _placeholders_or_none(default[key]) not in (None, set(expected)):
@@ -819,6 +856,8 @@ def _check_locales(
             ):
                 problems.append(f"{file}: {key}: placeholders differ from {DEFAULT_LANGUAGE}.yaml")
         _check_texts(file, locale.safety, messages, problems)
+        _check_lengths(file, messages, limits, problems)
+        _check_name_lists(file, messages, problems)
     return Catalog(
         default=DEFAULT_LANGUAGE,
         languages={code: messages for code, (_, messages) in locales.items()},
@@ -852,6 +891,42 @@ def _check_texts(
             problems.append(
                 f'{file}: {key}: safety rule: /{claim}/ only as "{safety.hedge_phrase}"'
             )
+
+
+def _check_lengths(
+    file: str,
+    messages: Mapping[str, str],
+    limits: Mapping[str, tuple[int, int, bool]],
+    problems: list[str],
+) -> None:
+    """Hold every text to Telegram's message limit, and buttons and commands to theirs."""
+    for key, text in messages.items():
+        shown = parse_html(_blank_placeholders(text)).text
+        if len(shown) > MESSAGE_LIMIT:
+            problems.append(
+                f"{file}: {key}: {len(shown)} characters, more than Telegram's {MESSAGE_LIMIT}"
+            )
+        if key not in limits:
+            continue
+        least, most, plain = limits[key]
+        if not least <= len(text) <= most:
+            problems.append(f"{file}: {key}: {len(text)} characters; it must have {least}–{most}")
+        if plain and set("<>&{}") & set(text):
+            problems.append(f"{file}: {key}: a button or command is plain text, without <>&{{}}")
+
+
+NAME_LISTS = {"runs.day_names": 7, "runs.month_names": 12}
+"""Texts that are comma-separated lists of names, Monday and January first, and their length."""
+
+
+def _check_name_lists(file: str, messages: Mapping[str, str], problems: list[str]) -> None:
+    """Check that the weekday and month names are complete lists without blanks."""
+    for key, count in NAME_LISTS.items():
+        if key not in messages:
+            continue
+        names = [name.strip() for name in messages[key].split(",")]
+        if len(names) != count or not all(names):
+            problems.append(f"{file}: {key}: must be {count} names separated by commas")
 
 
 def _placeholders_or_none(text: str) -> set[str] | None:

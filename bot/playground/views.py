@@ -120,8 +120,13 @@ def reply_keyboard_view(markup: JsonDict | None) -> JsonDict | None:
 
 
 def commands_view(api: LocalBotApi, language_code: str | None) -> list[JsonDict]:
-    """Return the command menu a runner with ``language_code`` sees (the default list if none)."""
-    listed = (api.commands(language_code) if language_code else []) or api.commands()
+    """Return the command menu a runner with ``language_code`` sees (the default list if none).
+
+    A regional code such as ``de-AT`` gets its language's menu (``de``) when it has none of its
+    own, as Telegram's clients do.
+    """
+    codes = [language_code, language_code.split("-", 1)[0]] if language_code else []
+    listed = next((menu for code in codes if (menu := api.commands(code))), api.commands())
     return [{"command": command, "description": text} for command, text in listed]
 
 

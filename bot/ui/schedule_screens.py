@@ -51,8 +51,8 @@ def day_label(t: Texts, day: date) -> str:
 
 
 def moment_label(t: Texts, moment: datetime) -> str:
-    """Return a local moment as "Mon 30 Nov, 07:30"."""
-    return f"{day_label(t, moment.date())}, {moment:%H:%M}"
+    """Return a local moment as "Mon 30 Nov, 07:30" ("Mo, 30. Nov., 07:30 Uhr")."""
+    return t("runs.moment", date=day_label(t, moment.date()), time=f"{moment:%H:%M}")
 
 
 def zone_label(t: Texts, zone: ZoneView) -> str:

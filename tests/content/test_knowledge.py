@@ -12,6 +12,7 @@ import random
 import shutil
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -89,14 +90,55 @@ def engine(knowledge: Knowledge) -> TriageEngine:
     return TriageEngine(knowledge)
 
 
-@pytest.fixture
-def texts(knowledge: Knowledge) -> Texts:
-    return knowledge.catalog.texts("en")
+@dataclass(frozen=True)
+class Wording:
+    """The phrases one language must use where a check looks for them."""
+
+    unsure: str
+    emergency_department: str
+    non_emergency_line: str
+    threshold: str
+    not_diagnosis: str
+    claims: tuple[str, ...]
+    """Phrases that would tell the runner they have a cause."""
+
+
+LANGUAGES = ("en", "de")
+"""Every shipped language: each is complete, so every text check runs on each."""
+WORDING = {
+    "en": Wording(
+        unsure="Not sure",
+        emergency_department="emergency department (A&amp;E)",
+        non_emergency_line="NHS 111",
+        threshold="30 minutes",
+        not_diagnosis="ℹ️ This is not a diagnosis",
+        claims=("you have", "you've got"),
+    ),
+    "de": Wording(
+        unsure="Weiß nicht",
+        emergency_department="Notaufnahme",
+        non_emergency_line="116 117",
+        threshold="30 Minuten",
+        not_diagnosis="ℹ️ Das ist keine Diagnose",
+        claims=("du hast", "du leidest"),
+    ),
+}
+"""What each language must say in its own words where the checks look for a phrase."""
+
+
+@pytest.fixture(params=LANGUAGES)
+def language(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture
-def messages(knowledge: Knowledge) -> dict[str, str]:
-    return dict(knowledge.catalog.languages["en"])
+def texts(knowledge: Knowledge, language: str) -> Texts:
+    return knowledge.catalog.texts(language)
+
+
+@pytest.fixture
+def messages(knowledge: Knowledge, language: str) -> dict[str, str]:
+    return dict(knowledge.catalog.languages[language])
 
 
 def _path_tests() -> tuple[PathTest, ...]:
@@ -441,7 +483,7 @@ def test_self_care_only_for_the_pressure_pattern(
 def test_every_question_has_a_not_sure_answer(knowledge: Knowledge, texts: Texts) -> None:
     for node in knowledge.tree.nodes:
         assert UNSURE in [a.id for a in node.answers], node.id
-        assert texts(f"triage.{node.id}.{UNSURE}") == "Not sure"
+        assert texts(f"triage.{node.id}.{UNSURE}") == WORDING[texts.language].unsure
 
 
 def test_callback_data_fits_in_64_bytes(knowledge: Knowledge) -> None:
@@ -559,23 +601,25 @@ def test_tier_texts(texts: Texts) -> None:
         text = texts(f"action.{action}")
         assert all(number in text for number in ("999", "112", "911")), action
         assert text.startswith("<b>"), "what to do now is the first thing read"
-    assert "emergency department (A&amp;E)" in texts("action.go_now")
+    wording = WORDING[texts.language]
+    assert wording.emergency_department in texts("action.go_now")
+    assert wording.non_emergency_line in texts("tier.urgent.instruction")
     assert "NHS 111" in texts("tier.urgent.instruction")
-    assert "30 minutes" in texts("tier.self_care.instruction")
+    assert wording.threshold in texts("tier.self_care.instruction")
 
 
 def test_cause_texts_never_claim_the_runner_has_it(
-    knowledge: Knowledge, messages: dict[str, str]
+    knowledge: Knowledge, messages: dict[str, str], language: str
 ) -> None:
     for cause_id in knowledge.causes:
         for part in ("name", "why"):
             text = messages[f"cause.{cause_id}.{part}"].lower()
-            assert "you have" not in text, cause_id
-            assert "you've got" not in text, cause_id
+            for claim in WORDING[language].claims:
+                assert claim not in text, cause_id
 
 
 def test_disclaimers(texts: Texts) -> None:
-    assert texts("disclaimer.not_diagnosis").startswith("ℹ️ This is not a diagnosis")
+    assert texts("disclaimer.not_diagnosis").startswith(WORDING[texts.language].not_diagnosis)
     not_emergency = texts("disclaimer.not_emergency")
     assert all(number in not_emergency for number in ("999", "112", "911"))
     assert "\n" not in not_emergency
@@ -775,6 +819,135 @@ def test_accepts_a_hedged_unproven_claim_outside_causes(tmp_path: Path) -> None:
         ),
     )
     assert load_knowledge(directory).catalog.languages["en"]["fix.fix_relace"].startswith("Some")
+
+
+# ── Every shipped language is complete and held to its own safety rules ─────
+
+
+def _edit_german(directory: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    _edit(directory / "locales" / "de.yaml", lambda loc: change(loc["messages"]))
+
+
+def test_rejects_a_missing_german_text(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit_german(directory, lambda m: m["triage"]["q_side"].pop("question"))
+    assert (
+        "locales/de.yaml: triage.q_side.question: missing (for triage.yaml node q_side)"
+        in _problems(directory)
+    )
+
+
+def test_rejects_a_german_text_english_does_not_have(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit_german(directory, lambda m: m["runs"].update(weekend="Wochenende"))
+    expected = "locales/de.yaml: runs.weekend: no knowledge entry or screen uses this text"
+    assert expected in _problems(directory)
+
+
+def test_rejects_german_placeholders_that_differ(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit_german(directory, lambda m: m["gear_flow"].update(renamed="✅ Umbenannt in {shoe}."))
+    assert "locales/de.yaml: gear_flow.renamed: placeholders differ from en.yaml" in _problems(
+        directory
+    )
+
+
+def test_rejects_broken_html_in_german(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit_german(directory, lambda m: m["triage_flow"].update(reasons_heading="<b>Warum</i>"))
+    assert any(
+        p.startswith("locales/de.yaml: triage_flow.reasons_heading: invalid Telegram HTML")
+        for p in _problems(directory)
+    )
+
+
+def test_rejects_a_text_longer_than_a_telegram_message(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    text = "<b>Hilfe</b> " * 700 + "{commands} {not_emergency}"
+    _edit_german(directory, lambda m: m["help"].update(text=text))
+    assert "locales/de.yaml: help.text: 4203 characters, more than Telegram's 4096" in (
+        _problems(directory)
+    )
+
+
+def test_rejects_long_or_marked_up_buttons_and_commands(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def wordy(messages: dict[str, Any]) -> None:
+        messages["triage"]["q_side"]["one"] = "Nur an einem einzigen Fuß, immer links"
+        messages["gear_option"]["socks"]["thin"] = "<b>Dünn</b>"
+        messages["command"]["help"] = (
+            "So benutzt du den Bot, mit allen Befehlen und " + "Tipps" * 4
+        )
+
+    _edit_german(directory, wordy)
+    problems = _problems(directory)
+    assert "locales/de.yaml: triage.q_side.one: 38 characters; it must have 1–30" in problems
+    assert (
+        "locales/de.yaml: gear_option.socks.thin: a button or command is plain text, without <>&{}"
+    ) in problems
+    assert "locales/de.yaml: command.help: 66 characters; it must have 3–60" in problems
+
+
+def test_rejects_an_incomplete_list_of_weekday_names(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit_german(directory, lambda m: m["runs"].update(day_names="Mo,Di,Mi,Do,Fr,Sa"))
+    assert "locales/de.yaml: runs.day_names: must be 7 names separated by commas" in (
+        _problems(directory)
+    )
+
+
+@pytest.mark.parametrize(
+    ("advice", "rule"),
+    [
+        ("Ein Fußbad nach langen Läufen tut gut.", "(fuß|fuss)(bad|bäder|wanne)"),
+        ("Probier Bittersalz im Wasser.", "bittersalz"),
+        ("Weich die Füße in warmem Wasser ein.", r"(heiß|heiss|warm)\w*\s+wasser"),
+        ("Eine Wärmflasche wärmt die Zehen.", "wärmflasche"),
+    ],
+)
+def test_rejects_german_heat_and_soaking_advice(tmp_path: Path, advice: str, rule: str) -> None:
+    directory = _copy(tmp_path)
+    _edit_german(directory, lambda m: m["fix"].update(fix_warm_start=advice))
+    assert f"locales/de.yaml: fix.fix_warm_start: safety rule: must not mention /{rule}/" in (
+        _problems(directory)
+    )
+
+
+def test_rejects_a_german_diagnosis_outside_the_disclaimer(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    why = "Diagnose: zu enge Schuhe."
+    _edit_german(directory, lambda m: m["cause"]["toe_box"].update(why=why))
+    assert (
+        "locales/de.yaml: cause.toe_box.why: safety rule: only disclaimer.* texts may speak of "
+        "diagnosis" in _problems(directory)
+    )
+
+
+def test_german_unproven_claims_only_hedged_and_never_as_a_cause(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+
+    def claims(messages: dict[str, Any]) -> None:
+        messages["fix"]["fix_relace"] = "Lauf nicht auf dem Laufband."
+        messages["cause"]["toe_box"]["why"] = "Manche Läufer finden, dass Elektrolyte helfen."
+
+    _edit_german(directory, claims)
+    problems = _problems(directory)
+    assert (
+        'locales/de.yaml: fix.fix_relace: safety rule: /laufband/ only as "manche Läufer finden"'
+        in problems
+    )
+    assert (
+        "locales/de.yaml: cause.toe_box.why: safety rule: /elektrolyt/ is unproven, not a cause"
+        in problems
+    )
+
+
+def test_accepts_a_hedged_german_unproven_claim(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    hedged = "Manche Läufer finden, dass es hilft, die Zehen nicht zu krallen."
+    _edit_german(directory, lambda m: m["fix"].update(fix_relace=hedged))
+    assert load_knowledge(directory).catalog.languages["de"]["fix.fix_relace"] == hedged
 
 
 def test_rejects_a_root_that_is_not_the_red_flag_screen(tmp_path: Path) -> None:

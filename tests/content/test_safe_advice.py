@@ -142,6 +142,9 @@ def test_minutes_stated_in_a_text() -> None:
     assert stated_minutes("within 5 to 30 minutes, or 45 min") == [5, 30, 45]
     assert stated_minutes("an hour, half an hour or 2 hours") == [60, 30, 120]
     assert stated_minutes("a few minutes of brisk walking") == []
+    assert stated_minutes("innerhalb von 5 bis 30 Minuten, oder 45 Min.") == [5, 30, 45]
+    assert stated_minutes("eine Stunde, eine halbe Stunde oder 2 Stunden") == [60, 30, 120]
+    assert stated_minutes("ein paar Minuten zügig gehen") == []
 
 
 def test_a_text_may_not_state_another_threshold(tmp_path: Path) -> None:
@@ -154,6 +157,20 @@ def test_a_text_may_not_state_another_threshold(tmp_path: Path) -> None:
     )
     assert (
         "locales/en.yaml: tip.stop_and_loosen: states 45 minutes, a threshold the rules don't "
+        "use (they use [5, 30])"
+    ) in _problems(directory)
+
+
+def test_a_german_text_may_not_state_another_threshold(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    _edit(
+        directory / "locales" / "de.yaml",
+        lambda loc: loc["messages"]["tip"].update(
+            stop_and_loosen="Wenn es nach 45 Minuten nicht weg ist, lass es untersuchen."
+        ),
+    )
+    assert (
+        "locales/de.yaml: tip.stop_and_loosen: states 45 minutes, a threshold the rules don't "
         "use (they use [5, 30])"
     ) in _problems(directory)
 

@@ -308,6 +308,8 @@ async def test_the_command_menu_follows_the_runner_language(
     assert menu == {"commands": [{"command": "start", "description": "Welcome"}]}
     german_menu = await get(client, f"/runners/{german}/commands")
     assert german_menu == {"commands": [{"command": "start", "description": "Willkommen"}]}
+    austrian = await new_runner(client, "Lena", "de-AT")
+    assert (await get(client, f"/runners/{austrian}/commands")) == german_menu
 
 
 async def test_the_clock_only_moves_forward(
