@@ -206,8 +206,7 @@ class Dispatcher:
         self._retain_at = self._clock.now() + (timedelta(0) if more else retention.EVERY)
         if purged.total:
             log.info(
-                "deleted data older than %d days: %d check-in(s), %d check result(s), "
-                "%d check(s)",
+                "deleted data older than %d days: %d check-in(s), %d check result(s), %d check(s)",
                 self._settings.retention_days,
                 purged.checkins,
                 purged.reports,

@@ -582,9 +582,9 @@ async def ran(
     await repos.users.seen(user_id, language_code, ctx.now)
     since = ctx.now - timedelta(minutes=ctx.knowledge.schedules.ran_repeat_minutes)
     checkin = await _planned_checkin(repos, ctx, user_id)
-    if checkin is not None and checkin.status == CheckinStatus.ANSWERED:
-        if (checkin.answered_at or ctx.now) < since:  # answered a while ago: a later run
-            checkin = None
+    answered = checkin is not None and checkin.status == CheckinStatus.ANSWERED
+    if answered and checkin is not None and (checkin.answered_at or ctx.now) < since:
+        checkin = None  # that run's check-in was answered a while ago: this is a later run
     if checkin is None:
         checkin = await repos.checkins.latest_unplanned(user_id, since)
     if checkin is None:

@@ -369,10 +369,10 @@ def checkin_message(t: Texts, question: CheckinQuestion) -> Screen:
     A multi step shows its picks ticked, each button toggling one, and "Done" (or "None of
     these" while nothing is picked).
     """
+    heading = t("ran_flow.heading")
     if question.planned:
-        heading = t("checkin_flow.heading", time=clock_text(question.run_at, ZoneInfo(question.zone)))
-    else:
-        heading = t("ran_flow.heading")
+        start = clock_text(question.run_at, ZoneInfo(question.zone))
+        heading = t("checkin_flow.heading", time=start)
     text = f"{heading}\n\n{t(keys.checkin_question(question.step_id))}"
     # Shoe names are the runner's own text, put verbatim into the plain-text labels.
     shoes = [
