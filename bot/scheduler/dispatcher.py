@@ -195,7 +195,7 @@ class Dispatcher:
                 now = self._clock.now()
                 before = retention.cutoff(now, self._settings.retention_days)
                 async with unit_of_work(self._sessionmaker) as repos:
-                    batch = await retention.purge_batch(repos, before)
+                    batch = await retention.purge_batch(repos, before, retention.BATCH_SIZE)
                 purged += batch
                 more = batch.full(retention.BATCH_SIZE)
                 if not more or self._stopping:

@@ -68,7 +68,7 @@ def cutoff(now: datetime, days: int) -> datetime:
     return now - timedelta(days=days)
 
 
-async def purge_batch(repos: Repositories, before: datetime, limit: int = BATCH_SIZE) -> Purged:
+async def purge_batch(repos: Repositories, before: datetime, limit: int) -> Purged:
     """Delete up to `limit` rows of each kind older than `before`; the caller commits."""
     return Purged(
         checkins=await repos.checkins.delete_older(before, limit),

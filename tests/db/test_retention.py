@@ -138,5 +138,5 @@ async def test_nothing_old_deletes_nothing(
     async with unit_of_work(rollback_sessionmaker) as repos:
         await _seed(repos, old=0, recent=2)
     async with unit_of_work(rollback_sessionmaker) as repos:
-        assert await retention.purge_batch(repos, CUTOFF) == retention.Purged()
+        assert await retention.purge_batch(repos, CUTOFF, 10) == retention.Purged()
     assert await _count(rollback_sessionmaker, Checkin) == 2
