@@ -52,7 +52,6 @@ async def just_ran(update: Update, context: Context) -> None:
     if isinstance(outcome, AlreadyNoted):
         await answer(query, t("ran_flow.already_noted"), alert=True)
         return
-    await answer(query)
     await show(query, schedule_screens.checkin_message(t, outcome))
 
 
