@@ -209,3 +209,17 @@ async def test_ran_is_in_help_and_the_command_menu(runner: Runner, app: BotAppli
     await runner.send("/help")
     assert "/ran — " in runner.last.text
     assert ("ran", t_en("command.ran")) in runner.api.commands()
+
+
+async def test_ran_before_a_planned_start_is_another_run(
+    runner: Runner, app: BotApplication, clock: FakeClock
+) -> None:
+    await add_weekly_run(runner)
+    clock.current = WED_CHECKIN - timedelta(minutes=100)  # 10 minutes before the 07:00 start
+    await runner.send("/ran")
+    assert RAN_HEADING in runner.last.text
+    await answer(runner, "No")
+    clock.current = WED_CHECKIN
+    assert await tick(app) == 1, "the planned run may still happen: its check-in comes"
+    assert "How was your run at 07:00?" in runner.last.text
+    assert [c["plan_id"] is None for c in await checkins(app)] == [True, False]
