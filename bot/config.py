@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     dispatch_tip_early_minutes: int = Field(default=30, ge=0, le=180)
     """How much earlier than its usual time (`tip_minutes_before` in the content) a pre-run tip
     may go out when more reminders are queued than can be sent in time; 0: never early."""
+    retention_days: int = Field(default=730, ge=30, le=36500)
+    """Check-ins, check results and checks older than this many days are deleted by the
+    dispatcher (`bot.services.retention`); at least 30, the longest the escalation rules
+    look back."""
 
     # How the process runs (`bot.modes`): these settings are read there and in `bot.web`.
     bot_mode: Literal["polling", "webhook", "dispatcher"] | None = None

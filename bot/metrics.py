@@ -10,7 +10,7 @@ error's class, a reminder's outcome.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from prometheus_client import (
@@ -71,6 +71,12 @@ DUE_BACKLOG: Final = Gauge(
     "Reminders due now and not yet sent, counted in the database when scraped.",
     registry=REGISTRY,
 )
+RETENTION_DELETED: Final = Counter(
+    "numbfeet_retention_deleted",
+    "Rows deleted for being older than RETENTION_DAYS, by table.",
+    ["table"],
+    registry=REGISTRY,
+)
 CONTENT_TYPE: Final = CONTENT_TYPE_LATEST
 """The ``Content-Type`` of :func:`exposition`."""
 
@@ -98,6 +104,13 @@ def reminders_settled(outcomes: Iterable[str], skipped_late: int = 0) -> None:
     if skipped_late:
         REMINDERS.labels("skipped_late").inc(skipped_late)
     DISPATCH_LAST_TICK.set(time.time())
+
+
+def retention_deleted(counts: Mapping[str, int]) -> None:
+    """Count rows deleted for their age, by table."""
+    for table, count in counts.items():
+        if count:
+            RETENTION_DELETED.labels(table).inc(count)
 
 
 def last_tick() -> float | None:

@@ -342,6 +342,9 @@ class ScheduleOptions(StrictModel):
     """A check-in later than this (the bot was down) is skipped instead of sent."""
     snooze_minutes: Annotated[int, Field(ge=5, le=600)]
     """How long "remind me later" on a check-in waits."""
+    ran_repeat_minutes: Annotated[int, Field(ge=1, le=120)]
+    """A /ran this soon after the runner's last /ran is about the same run (no second
+    check-in)."""
     pause_days: Annotated[int, Field(ge=1, le=60)]
     """How long "pause for a while" lasts."""
     one_off_days: Annotated[int, Field(ge=1, le=14)]

@@ -128,6 +128,7 @@ class TriageSession(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", TriageStatus), name="status"),
         Index("ix_triage_sessions_user_id_status", "user_id", "status"),
+        Index("ix_triage_sessions_updated_at", "updated_at"),  # retention deletes by age
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
@@ -147,6 +148,7 @@ class SymptomReport(Base):
         CheckConstraint(_one_of("tier", TIERS), name="tier"),
         CheckConstraint(_one_of("source", ("triage",)), name="source"),
         Index("ix_symptom_reports_user_id_created_at", "user_id", "created_at"),
+        Index("ix_symptom_reports_created_at", "created_at"),  # retention deletes by age
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
@@ -287,13 +289,18 @@ class RunPlan(Base):
 
 
 class Checkin(Base):
-    """One post-run check-in: the answers given so far, for one run of a plan."""
+    """One post-run check-in: the answers given so far, for one run of a plan or a /ran.
+
+    A /ran during a planned run's check-in time is that run's check-in (its plan and start);
+    any other /ran has no plan, and its `run_at` is when the runner said they had run.
+    """
 
     __tablename__ = "checkins"
     __table_args__ = (
         CheckConstraint(_one_of("status", CheckinStatus), name="status"),
         UniqueConstraint("plan_id", "run_at", name="uq_checkins_plan_id_run_at"),
         Index("ix_checkins_user_id_answered_at", "user_id", "answered_at"),
+        Index("ix_checkins_run_at", "run_at"),  # retention deletes by age
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
@@ -302,7 +309,8 @@ class Checkin(Base):
         BigInteger, ForeignKey("run_plans.id", ondelete="SET NULL")
     )
     run_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    """When the run started (its planned start, UTC)."""
+    """When the run started (its planned start, UTC); for a /ran without a plan, when the
+    runner sent it."""
     status: Mapped[str] = mapped_column(String(8), server_default="open")
     answers: Mapped[list[list[str]]] = mapped_column(JsonColumn)
     """The answered steps in order, each `[step id, answer id, ...]`: one answer for most

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     CursorResult,
+    Delete,
     Result,
     Table,
     Update,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db.models import (
     Checkin,
@@ -47,6 +49,32 @@ from bot.db.models import (
     TriageStatus,
     User,
 )
+
+
+def _delete_oldest(
+    model: type[Checkin] | type[SymptomReport] | type[TriageSession],
+    age: InstrumentedAttribute[datetime],
+    before: datetime,
+    limit: int,
+) -> Delete:
+    """Return a DELETE of up to `limit` rows whose `age` is before `before`, oldest first.
+
+    The rows are chosen through the index on `age` and, on PostgreSQL, locked with SKIP
+    LOCKED, so two dispatchers deleting at once take different rows instead of waiting.
+    """
+    oldest = (
+        select(model.id)
+        .where(age < before)
+        .order_by(age)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return delete(model).where(model.id.in_(oldest.scalar_subquery()))
+
+
+async def _count_deleted(session: AsyncSession, statement: Delete) -> int:
+    result = await session.execute(statement)
+    return int(cast("CursorResult[Any]", result).rowcount)
 
 
 class UserRepo:
@@ -209,6 +237,11 @@ class TriageRepo:
         await self._session.flush()
         return triage
 
+    async def delete_older(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` sessions last changed before `before`; return how many."""
+        query = _delete_oldest(TriageSession, TriageSession.updated_at, before, limit)
+        return await _count_deleted(self._session, query)
+
 
 class ReportRepo:
     """Symptom reports."""
@@ -228,6 +261,11 @@ class ReportRepo:
             .order_by(SymptomReport.created_at, SymptomReport.id)
         )
         return list(result)
+
+    async def delete_older(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` reports made before `before`; return how many."""
+        query = _delete_oldest(SymptomReport, SymptomReport.created_at, before, limit)
+        return await _count_deleted(self._session, query)
 
 
 class HealthNoteRepo:
@@ -566,6 +604,31 @@ class CheckinRepo:
             self._session.add(found)
             await self._session.flush()  # its id goes into the check-in's buttons
         return found
+
+    async def add(self, checkin: Checkin) -> Checkin:
+        """Insert a check-in and return it with its id (it goes into the check-in's buttons)."""
+        self._session.add(checkin)
+        await self._session.flush()
+        return checkin
+
+    async def latest_unplanned(self, user_id: int, since: datetime) -> Checkin | None:
+        """Return the runner's newest check-in without a plan whose run is since `since`."""
+        result = await self._session.scalars(
+            select(Checkin)
+            .where(
+                Checkin.user_id == user_id,
+                Checkin.plan_id.is_(None),
+                Checkin.run_at >= since,
+            )
+            .order_by(Checkin.run_at.desc(), Checkin.id.desc())
+            .limit(1)
+        )
+        return result.first()
+
+    async def delete_older(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` check-ins of runs before `before` (their snoozes go too)."""
+        query = _delete_oldest(Checkin, Checkin.run_at, before, limit)
+        return await _count_deleted(self._session, query)
 
     async def by_ids(self, checkin_ids: Collection[int]) -> dict[int, Checkin]:
         """Return check-ins by id, in one query (missing ones are absent)."""

@@ -21,6 +21,7 @@ from bot.retries import new_update_budget
 from bot.ui.callback_data import (
     CHECKIN_PATTERN,
     GEAR_PATTERN,
+    JUST_RAN_PATTERN,
     RUNS_PATTERN,
     SETTINGS_PATTERN,
     TRIAGE_PATTERN,
@@ -44,6 +45,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("triage", triage.start_triage, filters=PRIVATE),
             CommandHandler("gear", gear.gear_command, filters=PRIVATE),
             CommandHandler("runs", runs.runs_command, filters=PRIVATE),
+            CommandHandler("ran", checkin.ran_command, filters=PRIVATE),
             CommandHandler("pause", runs.pause_command, filters=PRIVATE),
             CommandHandler("help", common.help_command, filters=PRIVATE),
             CommandHandler("settings", settings.settings, filters=PRIVATE),
@@ -53,6 +55,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(triage.on_button, pattern=TRIAGE_PATTERN),
             CallbackQueryHandler(settings.on_button, pattern=SETTINGS_PATTERN),
             CallbackQueryHandler(gear.on_button, pattern=GEAR_PATTERN),
+            CallbackQueryHandler(checkin.just_ran, pattern=JUST_RAN_PATTERN),
             CallbackQueryHandler(runs.on_button, pattern=RUNS_PATTERN),
             CallbackQueryHandler(checkin.on_button, pattern=CHECKIN_PATTERN),
             CallbackQueryHandler(common.unknown_button),

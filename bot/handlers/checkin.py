@@ -1,4 +1,4 @@
-"""The post-run check-in's buttons (c1:): answers, warning signs, shoes, snooze, no run.
+"""The post-run check-in: /ran and /runs' "Just ran" start it; its buttons (c1:) answer it.
 
 "I've seen a doctor about this", under a see-a-doctor message, is a check-in button too.
 Answers are edited in place; the see-a-doctor message, when a check-in brings it, is a new one.
@@ -10,9 +10,10 @@ from telegram import Update
 
 from bot.context import Context
 from bot.db.uow import Repositories, unit_of_work
-from bot.handlers.replies import answer, drop_buttons, service_context, show, texts_for
+from bot.handlers.replies import answer, drop_buttons, send, service_context, show, texts_for
 from bot.services import checkins
 from bot.services.checkins import (
+    AlreadyNoted,
     CheckinDone,
     CheckinQuestion,
     Closed,
@@ -24,6 +25,34 @@ from bot.services.checkins import (
 from bot.ui import callback_data, schedule_screens
 from bot.ui.callback_data import CheckinPress
 from bot.ui.screens import Screen
+
+
+async def ran_command(update: Update, context: Context) -> None:
+    """/ran: start the check-in for the run just finished, or show the one already open."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        outcome = await checkins.ran(repos, service_context(context), user.id, user.language_code)
+        t = await texts_for(repos, context, update)
+    if isinstance(outcome, AlreadyNoted):
+        await send(message, Screen(t("ran_flow.already_noted")))
+    else:
+        await send(message, schedule_screens.checkin_message(t, outcome))
+
+
+async def just_ran(update: Update, context: Context) -> None:
+    """/runs' "Just ran": as /ran, the check-in taking the place of the list."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    async with unit_of_work(context.bot_data.sessionmaker) as repos:
+        outcome = await checkins.ran(repos, service_context(context), user.id, user.language_code)
+        t = await texts_for(repos, context, update)
+    if isinstance(outcome, AlreadyNoted):
+        await answer(query, t("ran_flow.already_noted"), alert=True)
+        return
+    await show(query, schedule_screens.checkin_message(t, outcome))
 
 
 async def on_button(update: Update, context: Context) -> None:

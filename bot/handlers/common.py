@@ -60,7 +60,8 @@ async def privacy(update: Update, context: Context) -> None:
     async with unit_of_work(context.bot_data.sessionmaker) as repos:
         notes = await repos.health.for_user(user.id)
         t = await texts_for(repos, context, update)
-    await send(message, screens.privacy_screen(t, notes))
+    retention_days = context.bot_data.settings.retention_days
+    await send(message, screens.privacy_screen(t, notes, retention_days))
 
 
 async def cancel(update: Update, context: Context) -> None:

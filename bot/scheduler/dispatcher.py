@@ -30,6 +30,11 @@ again once its lease runs out. Any exception in one send is that send's failed d
 (logged once, with its traceback); it never keeps the rest of the batch from being settled.
 A settle the database fails is logged the same way and the batch goes on; its reminders stay
 claimed and come again after the lease.
+
+**Retention.** After its sends, a tick deletes data older than `RETENTION_DAYS`
+(`bot.services.retention`): a batch at a time, each in its own short transaction, at most
+`retention.BATCHES_PER_TICK` batches per tick. While batches come back full it goes on at
+the next tick; once none is, it looks again after `retention.EVERY`.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ from bot.db.models import ReminderKind
 from bot.db.uow import unit_of_work
 from bot.log_setup import UPDATE_LOG
 from bot.retries import SEND_ONCE
-from bot.services import checkins, reminders
+from bot.services import checkins, reminders, retention
 from bot.services.reminders import Claim, Delivery, DispatchLimits, Outgoing, Result
 from bot.ui import schedule_screens
 from bot.ui.screens import Screen
@@ -144,6 +149,8 @@ class Dispatcher:
         """The start_by of the batch the pause is slept through for."""
         self._lock = asyncio.Lock()
         self._pokes: set[asyncio.Task[TickReport]] = set()
+        self._retain_at = datetime.min.replace(tzinfo=UTC)
+        """When the next tick looks for data older than RETENTION_DAYS (the first one does)."""
 
     async def tick(self, bot: ExtBot[Any]) -> TickReport:
         """Send every reminder due now, batch by batch; return what was done."""
@@ -171,7 +178,48 @@ class Dispatcher:
                     break
                 cursor = batch.claim.cursor
             _log(report)
+            if self._clock.now() >= self._retain_at and not self._stopping:
+                await self.retain()
             return report
+
+    async def retain(self) -> retention.Purged:
+        """Delete data older than RETENTION_DAYS, batch by batch; return what went.
+
+        Each batch is its own unit of work. A failing batch is logged and ends this round;
+        the next round is `retention.EVERY` later, so a lasting fault logs once an hour.
+        """
+        purged = retention.Purged()
+        more = False
+        try:
+            for _ in range(retention.BATCHES_PER_TICK):
+                now = self._clock.now()
+                before = retention.cutoff(now, self._settings.retention_days)
+                async with unit_of_work(self._sessionmaker) as repos:
+                    batch = await retention.purge_batch(repos, before, retention.BATCH_SIZE)
+                purged += batch
+                more = batch.full(retention.BATCH_SIZE)
+                if not more or self._stopping:
+                    break
+        except Exception:
+            log.exception("could not delete old data; trying again in %s", retention.EVERY)
+            more = False
+        self._retain_at = self._clock.now() + (timedelta(0) if more else retention.EVERY)
+        if purged.total:
+            log.info(
+                "deleted data older than %d days: %d check-in(s), %d check result(s), %d check(s)",
+                self._settings.retention_days,
+                purged.checkins,
+                purged.reports,
+                purged.sessions,
+            )
+            metrics.retention_deleted(
+                {
+                    "checkins": purged.checkins,
+                    "symptom_reports": purged.reports,
+                    "triage_sessions": purged.sessions,
+                }
+            )
+        return purged
 
     def stop(self) -> None:
         """Stop sending for good: sends in flight finish, the rest of the batch is handed back.

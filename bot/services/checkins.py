@@ -13,6 +13,22 @@ that turns a step into the buttons to show.
 
 A check-in's answers are stored as `[step id, answer id, ...]` entries, one per step: one
 answer for most steps, any number (none included) for a `multi` step.
+
+**/ran** ("I just ran", `ran`) starts the same check-in at once, for any runner, and it counts
+for escalation like any other. Which check-in it is:
+- during a planned run's check-in time (from its start until its check-in is too late to
+  send, `reminders.checkin_time`), the check-in of that run, the very row the dispatcher
+  opens (one per plan and run start). So the planned check-in that falls due later finds it:
+  answered, it is not sent (no second count); still open, it asks the open question again;
+  and a planned check-in already sent is resumed by /ran, not doubled. If that check-in was
+  answered more than `ran_repeat_minutes` (`knowledge/schedules.yaml`) ago, though, this
+  /ran is about another, later run (below). A /ran before a planned run's start is not taken
+  as that run, which may still happen;
+- otherwise a check-in without a plan, whose run is the moment of the /ran; another /ran
+  within `ran_repeat_minutes` is about the same run.
+Either way an open check-in is resumed at its waiting question, an answered one gets a note
+instead of a second check-in, and one the runner said they didn't run is asked again from the
+start (they ran after all).
 """
 
 from __future__ import annotations
@@ -25,10 +41,19 @@ from enum import StrEnum
 from bot.content.loader import SHOE_ANSWER, Knowledge
 from bot.content.models import CheckinAnswer, CheckinStep, Tier
 from bot.content.triage_engine import fitted_fix
-from bot.db.models import AlertLevel, Checkin, CheckinStatus, Reminder, ReminderKind, ReminderState
+from bot.db.models import (
+    AlertLevel,
+    Checkin,
+    CheckinStatus,
+    PlanStatus,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+)
 from bot.db.uow import Repositories
 from bot.services import escalation, reminders
 from bot.services.context import Context
+from bot.services.scheduling import next_run
 
 
 def _shoe_id(answer_id: str) -> int | None:
@@ -70,6 +95,9 @@ class CheckinQuestion:
     escalation: str | None = None
     """The see-a-doctor message that the answers about the runner's feet called for, if
     any: it goes out with this question."""
+    planned: bool = True
+    """False for a check-in without a plan (a /ran): it is not about a planned run's time,
+    and cannot be snoozed (a snooze is a reminder of a plan)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +160,11 @@ class NoRun:
     """The runner didn't run: the check-in ended without counting."""
 
 
+@dataclass(frozen=True, slots=True)
+class AlreadyNoted:
+    """A /ran about a run whose check-in is already answered: nothing new is started."""
+
+
 Outcome = CheckinQuestion | CheckinDone | DoctorSeen | Snoozed | NoRun | Stale
 """What a check-in press leads to."""
 
@@ -172,6 +205,7 @@ def question(
         zone=zone,
         shoes=tuple(shoes) if step.shoes else (),
         multi=step.multi,
+        planned=checkin.plan_id is not None,
     )
 
 
@@ -536,3 +570,59 @@ async def no_run(
         return Stale(Closed.FINISHED)
     checkin.status, checkin.answered_at = CheckinStatus.NO_RUN, ctx.now
     return NoRun()
+
+
+async def ran(
+    repos: Repositories, ctx: Context, user_id: int, language_code: str | None
+) -> CheckinQuestion | AlreadyNoted:
+    """Start the post-run check-in now, for the run the runner just finished (/ran).
+
+    See "/ran" in the module docstring for which check-in that is.
+    """
+    await repos.users.seen(user_id, language_code, ctx.now)
+    since = ctx.now - timedelta(minutes=ctx.knowledge.schedules.ran_repeat_minutes)
+    checkin = await _planned_checkin(repos, ctx, user_id)
+    answered = checkin is not None and checkin.status == CheckinStatus.ANSWERED
+    if answered and checkin is not None and (checkin.answered_at or ctx.now) < since:
+        checkin = None  # that run's check-in was answered a while ago: this is a later run
+    if checkin is None:
+        checkin = await repos.checkins.latest_unplanned(user_id, since)
+    if checkin is None:
+        checkin = await repos.checkins.add(
+            Checkin(
+                user_id=user_id,
+                plan_id=None,
+                run_at=ctx.now,
+                status=CheckinStatus.OPEN,
+                answers=[],
+                created_at=ctx.now,
+            )
+        )
+    elif checkin.status == CheckinStatus.NO_RUN:  # "I didn't run", and now they did
+        checkin.status, checkin.answers, checkin.answered_at = CheckinStatus.OPEN, [], None
+    if checkin.status != CheckinStatus.OPEN:
+        return AlreadyNoted()
+    opened = await _open(repos, ctx, checkin)
+    return AlreadyNoted() if isinstance(opened, Stale) else opened.shown
+
+
+async def _planned_checkin(repos: Repositories, ctx: Context, user_id: int) -> Checkin | None:
+    """Return the check-in of the planned run whose check-in time it is now, opening it.
+
+    Of several such runs, the one that started last. A plan's runs are a day apart at least,
+    and a check-in time is shorter than a day, so each plan has one run to look at.
+    """
+    zone = reminders.zone_of(await repos.schedules.settings(user_id), ctx.default_zone)
+    latest: tuple[datetime, int] | None = None
+    for plan in await repos.schedules.plans(user_id, (PlanStatus.ACTIVE, PlanStatus.DONE)):
+        pattern = reminders.pattern_of(plan)
+        if pattern is None:
+            continue
+        after = ctx.now - reminders.checkin_time(plan, ctx.knowledge)
+        start = next_run(pattern, zone, after)
+        if start is not None and start <= ctx.now and (latest is None or start > latest[0]):
+            latest = (start, plan.id)
+    if latest is None:
+        return None
+    start, plan_id = latest
+    return await repos.checkins.open_for_run(user_id, plan_id, start, ctx.now)

@@ -166,14 +166,20 @@ def offset(kind: str, plan: RunPlan, knowledge: Knowledge) -> timedelta:
     return timedelta(minutes=(plan.duration_minutes or 0) + options.checkin_minutes_after)
 
 
+def checkin_time(plan: RunPlan, knowledge: Knowledge) -> timedelta:
+    """Return how long after a run's start its check-in may still be sent (not snoozed)."""
+    late = timedelta(hours=knowledge.schedules.checkin_late_hours)
+    return offset(ReminderKind.CHECKIN, plan, knowledge) + late
+
+
 def late_limit(reminder: Reminder, plan: RunPlan, knowledge: Knowledge) -> datetime:
     """Return the time after which a reminder is no use any more and is skipped."""
     if reminder.kind == ReminderKind.TIP:
         return reminder.run_at
-    late = timedelta(hours=knowledge.schedules.checkin_late_hours)
+    late = checkin_time(plan, knowledge)
     if reminder.kind == ReminderKind.SNOOZE:
         late += timedelta(minutes=knowledge.schedules.snooze_minutes)
-    return reminder.run_at + offset(ReminderKind.CHECKIN, plan, knowledge) + late
+    return reminder.run_at + late
 
 
 def is_paused(settings: RunnerSettings | None, run_at: datetime, now: datetime) -> bool:

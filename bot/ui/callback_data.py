@@ -12,6 +12,7 @@ malformed data decode to None and get a polite answer, never an error):
     r1:tz | r1:tz:<zone> | r1:tza:<zone>   the zone screen; choose one (tza: then add a run)
     r1:pause | r1:pause:w | r1:pause:u | r1:resume   pause for days / until resumed; resume
     r1:skip:<plan>:<run start, epoch minutes>        the tip's "Skip this run"
+    r1:ran                          /runs' "Just ran": the post-run check-in now, as /ran
     c1:<checkin>:<step>:<answer>    answer step number <step> of a post-run check-in
     c1:<checkin>:<step>:pick:<bits> show a multi step with these answers picked (bit i:
                                     answer i); nothing is stored
@@ -49,6 +50,9 @@ PAUSE = "r1:pause"
 PAUSE_DAYS = "r1:pause:w"
 PAUSE_OPEN = "r1:pause:u"
 RESUME = "r1:resume"
+JUST_RAN = "r1:ran"
+JUST_RAN_PATTERN = r"^r1:ran$"
+"""Matched before `RUNS_PATTERN`: the button starts a check-in, not a /runs page."""
 SNOOZE = "snooze"
 NO_RUN = "norun"
 SEEN_DOCTOR = "seen"

@@ -149,6 +149,7 @@ def _list(t: Texts, knowledge: Knowledge, view: RunsView) -> Screen:
     ]
     if view.can_add:
         rows.append([_button(t("runs.add"), callback_data.RUNS_ADD)])
+    rows.append([_button(t("ran_flow.button"), callback_data.JUST_RAN)])
     rows.append(
         [
             _button(t("settings.button_timezone"), callback_data.TIMEZONE),
@@ -362,13 +363,17 @@ def tip_message(t: Texts, outgoing: Outgoing) -> Screen:
 def checkin_message(t: Texts, question: CheckinQuestion) -> Screen:
     """Return a check-in step; the first one also offers "remind me later" and "didn't run".
 
+    A check-in without a plan (a /ran) is about the run just finished, not a planned time,
+    and has no "remind me later".
+
     A multi step shows its picks ticked, each button toggling one, and "Done" (or "None of
     these" while nothing is picked).
     """
-    start = clock_text(question.run_at, ZoneInfo(question.zone))
-    text = (
-        f"{t('checkin_flow.heading', time=start)}\n\n{t(keys.checkin_question(question.step_id))}"
-    )
+    heading = t("ran_flow.heading")
+    if question.planned:
+        start = clock_text(question.run_at, ZoneInfo(question.zone))
+        heading = t("checkin_flow.heading", time=start)
+    text = f"{heading}\n\n{t(keys.checkin_question(question.step_id))}"
     # Shoe names are the runner's own text, put verbatim into the plain-text labels.
     shoes = [
         _button(
@@ -391,18 +396,15 @@ def checkin_message(t: Texts, question: CheckinQuestion) -> Screen:
         )
         rows.append([_button(t(done), data)])
     if question.step == 0:
-        rows.append(
-            [
-                _button(
-                    t("checkin_flow.snooze"),
-                    callback_data.checkin(question.checkin_id, 0, callback_data.SNOOZE),
-                ),
-                _button(
-                    t("checkin_flow.no_run"),
-                    callback_data.checkin(question.checkin_id, 0, callback_data.NO_RUN),
-                ),
-            ]
+        no_run = _button(
+            t("checkin_flow.no_run"),
+            callback_data.checkin(question.checkin_id, 0, callback_data.NO_RUN),
         )
+        snooze = _button(
+            t("checkin_flow.snooze"),
+            callback_data.checkin(question.checkin_id, 0, callback_data.SNOOZE),
+        )
+        rows.append([snooze, no_run] if question.planned else [no_run])
     return Screen(text, InlineKeyboardMarkup(rows))
 
 

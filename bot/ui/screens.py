@@ -48,11 +48,11 @@ def help_screen(t: Texts) -> Screen:
     )
 
 
-def privacy_screen(t: Texts, notes: Sequence[str]) -> Screen:
-    """Return /privacy: what is stored and why, with the runner's own health notes."""
+def privacy_screen(t: Texts, notes: Sequence[str], retention_days: int) -> Screen:
+    """Return /privacy: what is stored, why and how long, with the runner's own health notes."""
     names = ", ".join(t(keys.health_note(note)) for note in notes)
     your_notes = t("privacy.your_notes", notes=names) if notes else t("privacy.no_notes")
-    return Screen(t.markup("privacy.text", your_notes=your_notes))
+    return Screen(t.markup("privacy.text", your_notes=your_notes, days=str(retention_days)))
 
 
 def settings_screen(

@@ -38,6 +38,11 @@ def test_default_database_is_sqlite_under_data() -> None:
     assert make().sqlite_path == Path("data/numbfeet.db")
 
 
+def test_data_is_kept_two_years_by_default() -> None:
+    assert make().retention_days == 730
+    assert make(retention_days=30).retention_days == 30, "the escalation rules' month"
+
+
 @pytest.mark.parametrize(
     ("url", "says"),
     [
@@ -197,6 +202,7 @@ def test_the_webhook_path_comes_from_the_url_unless_set() -> None:
         ({"WEBHOOK_SECRET_TOKEN": "has space"}, "WEBHOOK_SECRET_TOKEN: Value error, must be 1 to"),
         ({"WEBHOOK_SECRET_TOKEN": "x" * 257}, "WEBHOOK_SECRET_TOKEN: Value error, must be 1 to"),
         ({"WEBHOOK_MAX_CONNECTIONS": "101"}, "WEBHOOK_MAX_CONNECTIONS"),
+        ({"RETENTION_DAYS": "29"}, "RETENTION_DAYS"),
     ],
 )
 def test_impossible_modes_are_one_line(
