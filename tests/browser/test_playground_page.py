@@ -27,6 +27,7 @@ if not CHROMIUM.exists():
 from playwright.async_api import Page, Route, expect
 from telegram import Bot, ReplyKeyboardMarkup
 
+from bot.content.keys import COMMANDS
 from bot.playground.run import PLAYGROUND_TOKEN
 from bot.playground.server import FIRST_RUNNER_ID
 from tests.browser.conftest import screenshot
@@ -84,7 +85,7 @@ async def test_a_runner_tries_the_bot_in_the_browser(page: Page) -> None:
     await page.get_by_test_id("menu-button").click()
     menu = page.get_by_test_id("command-menu")
     await expect(menu).to_be_visible()
-    await expect(menu.get_by_test_id("command-item")).to_have_count(10)
+    await expect(menu.get_by_test_id("command-item")).to_have_count(len(COMMANDS))
     await expect(menu).to_contain_text("Check your numb or tingling feet")
     await menu.locator('[data-command="help"]').click()
     await expect(menu).to_be_hidden()
