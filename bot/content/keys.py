@@ -95,6 +95,11 @@ def escalation(rule_id: str) -> str:
     return f"escalation.{rule_id}"
 
 
+def export_column(step_id: str) -> str:
+    """Return the key of a check-in step's column heading in the /export CSV."""
+    return f"export_column.{step_id}"
+
+
 def command_description(command: str) -> str:
     """Return the key of a command's one-line description (menu and /help)."""
     return f"command.{command}"
@@ -108,6 +113,7 @@ COMMANDS = (
     "pause",
     "settings",
     "privacy",
+    "export",
     "delete_me",
     "cancel",
     "help",
@@ -291,6 +297,17 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "ran_flow.button": (),
     "ran_flow.heading": (),
     "ran_flow.already_noted": (),
+    "export.nothing": (),
+    "export.json_caption": (),
+    "export.csv_caption": (),
+    "export.button": (),
+    "export.column_date": (),
+    "export.column_time": ("zone",),
+    "export.column_status": (),
+    "export.status_open": (),
+    "export.status_answered": (),
+    "export.status_no_run": (),
+    "export.deleted_shoe": (),
     "error.generic": (),
     "error.telegram_busy": (),
 }

@@ -695,6 +695,7 @@ def _reminder_keys(tips: Tips, flow: CheckinFlow, escalation: EscalationRules) -
         required[keys.tip(tip.id)] = f"tips.yaml tip {tip.id}"
     for step in flow.steps:
         required[keys.checkin_question(step.id)] = f"checkin.yaml step {step.id}"
+        required[keys.export_column(step.id)] = f"checkin.yaml step {step.id}"
         for answer in step.answers:
             required[keys.checkin_answer(step.id, answer.id)] = f"checkin.yaml step {step.id}"
             if answer.alert is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     CursorResult,
@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.db.base import Base
 from bot.db.models import (
     Checkin,
     CheckinStatus,
@@ -718,3 +719,21 @@ class CheckinRepo:
                 Checkin.id != checkin_id,
             )
         )
+
+
+_Owned = TypeVar("_Owned", bound=Base)
+
+
+class RunnerDataRepo:
+    """Every row of one table that belongs to a runner, for /export."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def owned(self, model: type[_Owned], user_id: int) -> list[_Owned]:
+        """Return the runner's rows of `model` (a table with `user_id`), by primary key."""
+        table = cast("Table", model.__table__)
+        result = await self._session.scalars(
+            select(model).where(table.c.user_id == user_id).order_by(*table.primary_key)
+        )
+        return list(result)

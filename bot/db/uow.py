@@ -14,6 +14,7 @@ from bot.db.repositories import (
     PendingInputRepo,
     ReminderRepo,
     ReportRepo,
+    RunnerDataRepo,
     ScheduleRepo,
     ShoeRepo,
     TriageRepo,
@@ -34,6 +35,7 @@ class Repositories:
     reminders: ReminderRepo
     checkins: CheckinRepo
     health: HealthNoteRepo
+    runner_data: RunnerDataRepo
 
 
 @asynccontextmanager
@@ -52,4 +54,5 @@ async def unit_of_work(
             ReminderRepo(session),
             CheckinRepo(session),
             HealthNoteRepo(session),
+            RunnerDataRepo(session),
         )

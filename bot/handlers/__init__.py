@@ -16,10 +16,11 @@ from telegram.ext import (
 )
 
 from bot.context import Context
-from bot.handlers import checkin, common, gear, runs, settings, triage
+from bot.handlers import checkin, common, export, gear, runs, settings, triage
 from bot.retries import new_update_budget
 from bot.ui.callback_data import (
     CHECKIN_PATTERN,
+    EXPORT_PATTERN,
     GEAR_PATTERN,
     JUST_RAN_PATTERN,
     RUNS_PATTERN,
@@ -50,6 +51,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("help", common.help_command, filters=PRIVATE),
             CommandHandler("settings", settings.settings, filters=PRIVATE),
             CommandHandler("privacy", common.privacy, filters=PRIVATE),
+            CommandHandler("export", export.export_command, filters=PRIVATE),
             CommandHandler("delete_me", settings.delete_me, filters=PRIVATE),
             CommandHandler("cancel", common.cancel, filters=PRIVATE),
             CallbackQueryHandler(triage.on_button, pattern=TRIAGE_PATTERN),
@@ -58,6 +60,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(checkin.just_ran, pattern=JUST_RAN_PATTERN),
             CallbackQueryHandler(runs.on_button, pattern=RUNS_PATTERN),
             CallbackQueryHandler(checkin.on_button, pattern=CHECKIN_PATTERN),
+            CallbackQueryHandler(export.on_button, pattern=EXPORT_PATTERN),
             CallbackQueryHandler(common.unknown_button),
             MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command),
             MessageHandler(PRIVATE & filters.TEXT, common.free_text),

@@ -26,6 +26,7 @@ malformed data decode to None and get a polite answer, never an error):
     g1:q:<shoe>:<setting>:<w|e>     ask about a setting, in the set-up (w) or to edit it (e)
     g1:s:<shoe>:<setting>:<w|e>:<option|->
                                     store a setting's option; - is "not sure"
+    x1:all                          /export's button under /privacy and /settings
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ SETTINGS_PATTERN = r"^s1:"
 RUNS_PATTERN = r"^r1:"
 GEAR_PATTERN = r"^g1:"
 CHECKIN_PATTERN = r"^c1:"
+EXPORT_PATTERN = r"^x1:"
+EXPORT = "x1:all"
 RUNS_LIST = "r1:list"
 RUNS_ADD = "r1:add"
 TIMEZONE = "r1:tz"

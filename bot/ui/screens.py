@@ -15,7 +15,7 @@ from bot.content.loader import Knowledge
 from bot.content.models import Tier
 from bot.content.triage_engine import Question, Result
 from bot.services.triage import TriageView
-from bot.ui import callback_data
+from bot.ui import callback_data, export_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +49,12 @@ def help_screen(t: Texts) -> Screen:
 
 
 def privacy_screen(t: Texts, notes: Sequence[str], retention_days: int) -> Screen:
-    """Return /privacy: what is stored, why and how long, with the runner's own health notes."""
+    """Return /privacy: what is kept, why and how long, the health notes, an export button."""
     names = ", ".join(t(keys.health_note(note)) for note in notes)
     your_notes = t("privacy.your_notes", notes=names) if notes else t("privacy.no_notes")
-    return Screen(t.markup("privacy.text", your_notes=your_notes, days=str(retention_days)))
+    keyboard = InlineKeyboardMarkup([[export_files.export_button(t)]])
+    text = t.markup("privacy.text", your_notes=your_notes, days=str(retention_days))
+    return Screen(text, keyboard)
 
 
 def settings_screen(
@@ -62,7 +64,7 @@ def settings_screen(
     telegram: str | None,
     reminders: ReminderSettings,
 ) -> Screen:
-    """Return /settings: the language buttons (current choice marked), time zone and pause."""
+    """Return /settings: language buttons (current choice marked), time zone, pause, export."""
     current = catalog.names[catalog.resolve(chosen or telegram)]
     auto = t("settings.language_auto", language=catalog.names[catalog.resolve(telegram)])
     rows = [[_button(auto, callback_data.language(callback_data.AUTO_LANGUAGE), chosen is None)]]
@@ -79,6 +81,7 @@ def settings_screen(
         t("settings.button_timezone"), callback_data=callback_data.TIMEZONE
     )
     rows.append([timezone, pause])
+    rows.append([export_files.export_button(t)])
     text = t(
         "settings.text",
         language=current,

@@ -45,6 +45,7 @@ UI_BUTTONS = (
     "triage_flow.back",
     "triage_flow.cancel",
     "settings.language_auto",
+    "export.button",
     *(key for key in UI_TEXTS if key.startswith("gear_flow.button_")),
 )
 TOASTS = (
@@ -588,6 +589,19 @@ def test_commands_and_toasts_are_short_plain_text(texts: Texts) -> None:
         )
         assert len(toast) <= 200, key
         assert not set("<>&") & set(texts(key)), key
+
+
+def test_export_csv_words_are_plain_text(knowledge: Knowledge, texts: Texts) -> None:
+    csv_words = [
+        *(key for key in UI_TEXTS if key.startswith(("export.column_", "export.status_"))),
+        "export.deleted_shoe",
+        *(keys.export_column(step.id) for step in knowledge.checkin.steps),
+    ]
+    assert len(csv_words) > 10
+    for key in csv_words:
+        word = texts(key, zone="America/Argentina/Buenos_Aires")
+        assert len(word) <= 64, key
+        assert not set("<>&") & set(word), key
 
 
 def test_tier_texts(texts: Texts) -> None:
