@@ -95,6 +95,26 @@ def escalation(rule_id: str) -> str:
     return f"escalation.{rule_id}"
 
 
+def lacing_name(technique_id: str) -> str:
+    """Return the key of a lacing diagram's name (its title and "Show me how" button)."""
+    return f"lacing.{technique_id}.name"
+
+
+def lacing_caption(technique_id: str) -> str:
+    """Return the key of a lacing diagram's caption (HTML, under the picture)."""
+    return f"lacing.{technique_id}.caption"
+
+
+def lacing_window(technique_id: str) -> str:
+    """Return the key of the label on a lacing diagram's window (the part no lace crosses)."""
+    return f"lacing.{technique_id}.window"
+
+
+def lacing_lace(technique_id: str, number: int) -> str:
+    """Return the key of a lace's name in a two-lace diagram's legend (number 1 or 2)."""
+    return f"lacing.{technique_id}.lace_{number}"
+
+
 def command_description(command: str) -> str:
     """Return the key of a command's one-line description (menu and /help)."""
     return f"command.{command}"
@@ -286,6 +306,12 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "checkin_flow.signs_done": (),
     "checkin_flow.seen_doctor": (),
     "checkin_flow.seen_doctor_noted": ("days",),
+    "lacing_flow.button": ("name",),
+    "lacing_flow.toes": (),
+    "lacing_flow.ankle": (),
+    "lacing_flow.inside": (),
+    "lacing_flow.unlaced": (),
+    "lacing_flow.invalid_button": (),
     "error.generic": (),
     "error.telegram_busy": (),
 }
