@@ -10,6 +10,7 @@ window no lace crosses, the heel-lock loops and the bow, with a title and a shor
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -140,7 +141,7 @@ def _window(axes: Axes, window: tuple[int, int]) -> None:
 
 def _loop_centre(steps: tuple[Step, ...], side: str) -> tuple[float, float]:
     """Return the middle of the heel-lock loop on `side`: beside the run up its outside."""
-    for before, step in zip(steps, steps[1:], strict=False):
+    for before, step in itertools.pairwise(steps):
         if step.run is Run.OVER and before.row and step.row and before.side == step.side == side:
             return _x(side) * (1 + LOOP_OUT / HALF_WIDTH), (before.row + step.row) / 2
     raise ValueError(f"no loop on side {side}")
@@ -155,7 +156,7 @@ def _point(steps: tuple[Step, ...], step: Step) -> tuple[float, float]:
 def _lace(axes: Axes, steps: tuple[Step, ...], colour: str) -> None:
     from matplotlib.patches import Ellipse, FancyArrowPatch
 
-    for before, step in zip(steps, steps[1:], strict=False):
+    for before, step in itertools.pairwise(steps):
         start, end = _point(steps, before), _point(steps, step)
         if step.run is Run.INSIDE:
             bend = 0.25 if abs(end[1] - start[1]) > 1 else 0.0
@@ -246,9 +247,7 @@ def _legend(figure: Figure, spec: LacingSpec) -> None:
         handles.append(Line2D([], [], color=LACE_COLOURS[number], linewidth=5.5))
         labels.append(name)
     if any(step.run is Run.INSIDE for steps in spec.laces for step in steps):
-        handles.append(
-            Line2D([], [], color=LACE_COLOURS[0], linewidth=3, linestyle=(0, (3, 2)))
-        )
+        handles.append(Line2D([], [], color=LACE_COLOURS[0], linewidth=3, linestyle=(0, (3, 2))))
         labels.append(spec.labels.inside)
     if spec.unlaced:
         handles.append(

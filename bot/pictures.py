@@ -24,7 +24,9 @@ async def render(draw: Callable[[T], bytes], spec: T) -> bytes:
     """Run draw(spec) in the picture worker and return the PNG bytes."""
     global _worker
     if _worker is None:
-        _worker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _worker = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        )
     try:
         return await asyncio.get_running_loop().run_in_executor(_worker, draw, spec)
     except BrokenProcessPool:

@@ -7,6 +7,7 @@ loader to check each diagram, and by the screens to build the picture's plain sp
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -60,7 +61,7 @@ def loop_sides(technique: LacingTechnique) -> frozenset[str]:
     sides: set[str] = set()
     for lace in technique.laces:
         steps = parse_path(lace.path)
-        for before, step in zip(steps, steps[1:], strict=False):
+        for before, step in itertools.pairwise(steps):
             if step.run is Run.OVER and before.row is not None and before.side == step.side:
                 sides.add(step.side)
     return frozenset(sides)
@@ -112,7 +113,7 @@ def _window_problems(technique: LacingTechnique) -> list[str]:
     problems = []
     for number, lace in enumerate(technique.laces, start=1):
         steps = parse_path(lace.path)
-        for before, step in zip(steps, steps[1:], strict=False):
+        for before, step in itertools.pairwise(steps):
             if before.row is None or step.row is None or before.side == step.side:
                 continue
             low, high = sorted((before.row, step.row))

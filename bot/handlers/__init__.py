@@ -16,11 +16,12 @@ from telegram.ext import (
 )
 
 from bot.context import Context
-from bot.handlers import checkin, common, gear, runs, settings, triage
+from bot.handlers import checkin, common, gear, lacing, runs, settings, triage
 from bot.retries import new_update_budget
 from bot.ui.callback_data import (
     CHECKIN_PATTERN,
     GEAR_PATTERN,
+    LACING_PATTERN,
     RUNS_PATTERN,
     SETTINGS_PATTERN,
     TRIAGE_PATTERN,
@@ -55,6 +56,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(gear.on_button, pattern=GEAR_PATTERN),
             CallbackQueryHandler(runs.on_button, pattern=RUNS_PATTERN),
             CallbackQueryHandler(checkin.on_button, pattern=CHECKIN_PATTERN),
+            CallbackQueryHandler(lacing.on_button, pattern=LACING_PATTERN),
             CallbackQueryHandler(common.unknown_button),
             MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command),
             MessageHandler(PRIVATE & filters.TEXT, common.free_text),
