@@ -69,11 +69,11 @@ def draw(spec: LacingSpec) -> bytes:
 
     figure = Figure(figsize=(6.4, 8.6), dpi=110)
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.02, 0.2, 0.96, 0.72))
+    axes = figure.add_axes((0.02, 0.12, 0.96, 0.8))
     axes.set_aspect("equal")
     axes.axis("off")
     top = spec.rows + 1.2
-    axes.set_xlim(-3.0, 3.0)
+    axes.set_xlim(-2.6, 2.6)
     axes.set_ylim(-1.6, top + 0.5)
     _shoe(axes, spec.rows)
     if spec.window is not None:
@@ -167,9 +167,9 @@ def _lace(axes: Axes, steps: tuple[Step, ...], colour: str) -> None:
                     connectionstyle=f"arc3,rad={bend if step.side == 'r' else -bend}",
                     arrowstyle="-",
                     linestyle=(0, (3, 2)),
-                    linewidth=3,
+                    linewidth=3.5,
                     color=colour,
-                    alpha=0.75,
+                    alpha=0.9,
                     zorder=3,
                 )
             )
@@ -247,7 +247,7 @@ def _legend(figure: Figure, spec: LacingSpec) -> None:
         handles.append(Line2D([], [], color=LACE_COLOURS[number], linewidth=5.5))
         labels.append(name)
     if any(step.run is Run.INSIDE for steps in spec.laces for step in steps):
-        handles.append(Line2D([], [], color=LACE_COLOURS[0], linewidth=3, linestyle=(0, (3, 2))))
+        handles.append(Line2D([], [], color=LACE_COLOURS[0], linewidth=3.5, linestyle=(0, (3, 2))))
         labels.append(spec.labels.inside)
     if spec.unlaced:
         handles.append(
