@@ -29,6 +29,8 @@ class BotData:
     owns_db_engine: bool
     sessionmaker: async_sessionmaker[AsyncSession]
     dispatcher: Dispatcher
+    diagrams: dict[tuple[str, str], bytes]
+    """Lacing diagrams drawn so far, by (technique id, language): PNG bytes."""
 
 
 Context = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]

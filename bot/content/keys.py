@@ -100,6 +100,26 @@ def export_column(step_id: str) -> str:
     return f"export_column.{step_id}"
 
 
+def lacing_name(technique_id: str) -> str:
+    """Return the key of a lacing diagram's name (its title and "Show me how" button)."""
+    return f"lacing.{technique_id}.name"
+
+
+def lacing_caption(technique_id: str) -> str:
+    """Return the key of a lacing diagram's caption (HTML, under the picture)."""
+    return f"lacing.{technique_id}.caption"
+
+
+def lacing_window(technique_id: str) -> str:
+    """Return the key of the label on a lacing diagram's window (the part no lace crosses)."""
+    return f"lacing.{technique_id}.window"
+
+
+def lacing_lace(technique_id: str, number: int) -> str:
+    """Return the key of a lace's name in a two-lace diagram's legend (number 1 or 2)."""
+    return f"lacing.{technique_id}.lace_{number}"
+
+
 def command_description(command: str) -> str:
     """Return the key of a command's one-line description (menu and /help)."""
     return f"command.{command}"
@@ -308,6 +328,12 @@ UI_TEXTS: dict[str, tuple[str, ...]] = {
     "export.status_answered": (),
     "export.status_no_run": (),
     "export.deleted_shoe": (),
+    "lacing_flow.button": ("name",),
+    "lacing_flow.toes": (),
+    "lacing_flow.ankle": (),
+    "lacing_flow.inside": (),
+    "lacing_flow.unlaced": (),
+    "lacing_flow.invalid_button": (),
     "error.generic": (),
     "error.telegram_busy": (),
 }

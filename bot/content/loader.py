@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from bot.content import keys
 from bot.content.catalog import Catalog, placeholders
+from bot.content.lacing import path_problems
 from bot.content.models import (
     AnswerCondition,
     Cause,
@@ -31,6 +32,8 @@ from bot.content.models import (
     Gear,
     GearConditional,
     GearSetting,
+    Lacing,
+    LacingTechnique,
     Language,
     Node,
     Outcomes,
@@ -129,6 +132,12 @@ class Knowledge:
     checkin: CheckinFlow
     checkin_steps: Mapping[str, CheckinStep]
     escalation: EscalationRules
+    lacing: Mapping[str, LacingTechnique]
+    """The lacing diagrams by technique id, in the order of `lacing.yaml`."""
+    fix_diagrams: Mapping[str, str]
+    """Fix or variant id → the technique whose diagram shows it."""
+    tip_diagrams: Mapping[str, str]
+    """Tip id → the technique whose diagram shows it."""
 
 
 def load_knowledge(directory: Path) -> Knowledge:
@@ -142,6 +151,7 @@ def load_knowledge(directory: Path) -> Knowledge:
     tips = _load(directory / "tips.yaml", Tips, problems)
     checkin = _load(directory / "checkin.yaml", CheckinFlow, problems)
     escalation = _load(directory / "escalation.yaml", EscalationRules, problems)
+    lacing = _load(directory / "lacing.yaml", Lacing, problems)
     locales = _load_locales(directory / "locales", problems)
     if (
         tree is None
@@ -152,6 +162,7 @@ def load_knowledge(directory: Path) -> Knowledge:
         or tips is None
         or checkin is None
         or escalation is None
+        or lacing is None
         or DEFAULT_LANGUAGE not in locales
     ):
         raise KnowledgeError(problems)
@@ -180,8 +191,12 @@ def load_knowledge(directory: Path) -> Knowledge:
         if rule.id in signs:
             problems.append(f"escalation.yaml: rule {rule.id}: a check-in answer escalates it")
 
+    fix_ids = {f.id for f in causes.fixes} | variants
+    _check_lacing(lacing, fix_ids, {tip.id for tip in tips.tips}, problems)
+
     required = _required_keys(tree, outcomes, causes, gear)
     required.update(_reminder_keys(tips, checkin, escalation))
+    required.update(_lacing_keys(lacing))
     limits = _short_texts(tree, gear, tips, checkin)
     catalog = _check_locales(locales, required, _placeholders_required(causes), limits, problems)
     _check_thresholds(tree, checkin, locales, problems)
@@ -209,7 +224,51 @@ def load_knowledge(directory: Path) -> Knowledge:
         checkin=checkin,
         checkin_steps=checkin_steps,
         escalation=escalation,
+        lacing={technique.id: technique for technique in lacing.techniques},
+        fix_diagrams={shown: t.id for t in lacing.techniques for shown in t.fixes},
+        tip_diagrams={shown: t.id for t in lacing.techniques for shown in t.tips},
     )
+
+
+def _check_lacing(
+    lacing: Lacing, fix_ids: set[str], tip_ids: set[str], problems: list[str]
+) -> None:
+    """Check every diagram's paths, and that each fix or tip it names exists, once."""
+    _check_unique("lacing.yaml", "technique", (t.id for t in lacing.techniques), problems)
+    shown_by: dict[str, str] = {}
+    for technique in lacing.techniques:
+        where = f"lacing.yaml: technique {technique.id}"
+        problems.extend(f"{where}: {problem}" for problem in path_problems(technique))
+        for fix_id in technique.fixes:
+            if fix_id not in fix_ids:
+                problems.append(f"{where}: fix {fix_id} is not a fix in causes.yaml")
+        for tip_id in technique.tips:
+            if tip_id not in tip_ids:
+                problems.append(f"{where}: tip {tip_id} is not in tips.yaml")
+        for shown in (*technique.fixes, *technique.tips):
+            if shown in shown_by:
+                problems.append(f"{where}: {shown} already shows {shown_by[shown]}'s diagram")
+            shown_by[shown] = technique.id
+    for plain in lacing.no_diagram:
+        if plain not in fix_ids | tip_ids:
+            problems.append(f"lacing.yaml: no_diagram {plain}: not a fix or tip")
+        elif plain in shown_by:
+            problems.append(f"lacing.yaml: no_diagram {plain}: but {shown_by[plain]} shows it")
+
+
+def _lacing_keys(lacing: Lacing) -> dict[str, str]:
+    """Map each catalogue key the lacing diagrams need to the diagram that needs it."""
+    required: dict[str, str] = {}
+    for technique in lacing.techniques:
+        where = f"lacing.yaml technique {technique.id}"
+        required[keys.lacing_name(technique.id)] = where
+        required[keys.lacing_caption(technique.id)] = where
+        if technique.window is not None:
+            required[keys.lacing_window(technique.id)] = where
+        if len(technique.laces) > 1:
+            for number in range(1, len(technique.laces) + 1):
+                required[keys.lacing_lace(technique.id, number)] = where
+    return required
 
 
 def load_path_tests(directory: Path) -> PathTests:

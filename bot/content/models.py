@@ -563,3 +563,62 @@ class ClinicalCases(StrictModel):
     """The figures the suite must reach."""
     cases: tuple[ClinicalCase, ...] = Field(min_length=1)
     """The stories, each walked through the triage by `make test`."""
+
+
+LaceStep = Annotated[str, StringConstraints(pattern=r"^(~?[lr][1-9][0-9]?|>[lr])$")]
+"""One step of a lace's path: an eyelet (`l3`: the third pair from the toes, left side),
+reached over the top; `~l3`: reached along the inside of the shoe, up the same side;
+`>r`: through the heel-lock loop on that side (only as the first or last step)."""
+
+
+class LacingWindow(StrictModel):
+    """A part of the lacing with no lace across it, shaded in the diagram."""
+
+    from_row: Annotated[int, Field(ge=1, le=12)]
+    """The eyelet pair just below it (1 is the pair nearest the toes)."""
+    to_row: Annotated[int, Field(ge=2, le=12)]
+    """The eyelet pair just above it; no lace crosses between these two rows."""
+
+    @model_validator(mode="after")
+    def _upwards(self) -> LacingWindow:
+        if self.to_row <= self.from_row:
+            raise ValueError("to_row must be above from_row")
+        return self
+
+
+class Lace(StrictModel):
+    """One lace, from one end to the other, as the eyelets it goes through in order."""
+
+    path: tuple[LaceStep, ...] = Field(min_length=2, max_length=30)
+    """The steps; both ends of the lace stick out at the first and the last."""
+
+
+class LacingTechnique(StrictModel):
+    """A lacing diagram: texts `lacing.<id>.name` (button, title) and `lacing.<id>.caption`."""
+
+    id: Identifier
+    """Unique technique id, carried by the "Show me how" button."""
+    rows: Annotated[int, Field(ge=3, le=12)]
+    """How many pairs of eyelets the shoe in the diagram has."""
+    laces: tuple[Lace, ...] = Field(min_length=1, max_length=2)
+    """One lace, or two (then `lacing.<id>.lace_1` and `.lace_2` name them in the legend)."""
+    unlaced: tuple[Annotated[str, StringConstraints(pattern=r"^[lr][1-9][0-9]?$")], ...] = ()
+    """Eyelets left empty on purpose, drawn hollow; every other eyelet must be laced."""
+    window: LacingWindow | None = None
+    """A part no lace crosses, shaded and labelled `lacing.<id>.window`."""
+    fixes: tuple[Identifier, ...] = ()
+    """Fix and fix-variant ids (causes.yaml) whose text this diagram shows."""
+    tips: tuple[Identifier, ...] = ()
+    """Tip ids (tips.yaml) whose text this diagram shows."""
+
+
+class Lacing(StrictModel):
+    """`knowledge/lacing.yaml`: the lacing diagrams and which fixes and tips show them."""
+
+    schema_version: Literal[1]
+    """Version of this file's format."""
+    techniques: tuple[LacingTechnique, ...] = Field(min_length=1)
+    """The diagrams, in the order they are listed."""
+    no_diagram: tuple[Identifier, ...] = ()
+    """Fix and tip ids that speak of laces or eyelets but describe no lacing pattern (how
+    tight, in what order), so they show no diagram on purpose."""

@@ -16,13 +16,14 @@ from telegram.ext import (
 )
 
 from bot.context import Context
-from bot.handlers import checkin, common, export, gear, runs, settings, triage
+from bot.handlers import checkin, common, export, gear, lacing, runs, settings, triage
 from bot.retries import new_update_budget
 from bot.ui.callback_data import (
     CHECKIN_PATTERN,
     EXPORT_PATTERN,
     GEAR_PATTERN,
     JUST_RAN_PATTERN,
+    LACING_PATTERN,
     RUNS_PATTERN,
     SETTINGS_PATTERN,
     TRIAGE_PATTERN,
@@ -61,6 +62,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(runs.on_button, pattern=RUNS_PATTERN),
             CallbackQueryHandler(checkin.on_button, pattern=CHECKIN_PATTERN),
             CallbackQueryHandler(export.on_button, pattern=EXPORT_PATTERN),
+            CallbackQueryHandler(lacing.on_button, pattern=LACING_PATTERN),
             CallbackQueryHandler(common.unknown_button),
             MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command),
             MessageHandler(PRIVATE & filters.TEXT, common.free_text),

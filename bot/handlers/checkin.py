@@ -72,7 +72,7 @@ async def on_button(update: Update, context: Context) -> None:
             await show(query, schedule_screens.checkin_message(t, outcome))
             escalation = outcome.escalation
         case CheckinDone():
-            await show(query, schedule_screens.checkin_done(t, outcome))
+            await show(query, schedule_screens.checkin_done(t, data.knowledge, outcome))
             escalation = outcome.escalation
         case DoctorSeen(days):
             await drop_buttons(query)

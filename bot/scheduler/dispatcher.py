@@ -294,7 +294,9 @@ class Dispatcher:
         for outgoing in claim.outgoing:
             t = self._knowledge.catalog.texts(outgoing.language)
             if outgoing.kind == ReminderKind.TIP:
-                messages[outgoing.reminder_id] = schedule_screens.tip_message(t, outgoing)
+                messages[outgoing.reminder_id] = schedule_screens.tip_message(
+                    t, self._knowledge, outgoing
+                )
             elif (question := questions.get(outgoing.checkin_id or 0)) is not None:
                 messages[outgoing.reminder_id] = schedule_screens.checkin_message(t, question)
         return Batch(claim, messages)

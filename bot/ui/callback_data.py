@@ -27,6 +27,7 @@ malformed data decode to None and get a polite answer, never an error):
     g1:s:<shoe>:<setting>:<w|e>:<option|->
                                     store a setting's option; - is "not sure"
     x1:all                          /export's button under /privacy and /settings
+    l1:<technique>                  "Show me how": send the lacing diagram of a technique
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ GEAR_PATTERN = r"^g1:"
 CHECKIN_PATTERN = r"^c1:"
 EXPORT_PATTERN = r"^x1:"
 EXPORT = "x1:all"
+LACING_PATTERN = r"^l1:"
 RUNS_LIST = "r1:list"
 RUNS_ADD = "r1:add"
 TIMEZONE = "r1:tz"
@@ -75,6 +77,7 @@ _SKIP = re.compile(r"^r1:skip:(\d{1,15}):(\d{1,10})$")
 _CHECKIN = re.compile(r"^c1:(\d{1,15}):(\d{1,2}):([a-z][a-z0-9_]{0,23})$")
 _CHECKIN_PICKED = re.compile(r"^c1:(\d{1,15}):(\d{1,2}):(pick|done):(\d{1,5})$")
 _CHECKIN_COMMAND = re.compile(r"^c1:(\d{1,15}):(snooze|norun|seen)$")
+_LACING = re.compile(r"^l1:([a-z][a-z0-9_]{0,23})$")
 _SIMPLE_RUNS = {RUNS_LIST, RUNS_ADD, TIMEZONE, PAUSE, PAUSE_DAYS, PAUSE_OPEN, RESUME}
 _GEAR = re.compile(
     r"^g1:(?:(?P<bare>[lnc])"
@@ -315,6 +318,17 @@ def decode_triage(data: str | None) -> TriagePress | None:
     if match is None:
         return None
     return TriagePress(int(match[1]), int(match[2]), match[3])
+
+
+def lacing(technique_id: str) -> str:
+    """Encode "Show me how" for a lacing technique's diagram."""
+    return _checked(f"l1:{technique_id}")
+
+
+def decode_lacing(data: str | None) -> str | None:
+    """Decode "Show me how" into its technique id; None when malformed."""
+    match = _LACING.fullmatch(data or "")
+    return match[1] if match else None
 
 
 def decode_language(data: str | None) -> str | None:

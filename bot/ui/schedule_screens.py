@@ -28,7 +28,7 @@ from bot.services.schedules import (
     ZoneView,
 )
 from bot.services.scheduling import clock_text
-from bot.ui import callback_data
+from bot.ui import callback_data, lacing_screens
 from bot.ui.screens import Screen, emergency_text
 
 Rows = list[list[InlineKeyboardButton]]
@@ -347,11 +347,16 @@ def _plan_of(view: RunsView) -> PlanView:
 # ── Reminders ──────────────────────────────────────────────────────────────────
 
 
-def tip_message(t: Texts, outgoing: Outgoing) -> Screen:
-    """Return the pre-run tip with "Skip this run" and "Pause reminders"."""
+def tip_message(t: Texts, knowledge: Knowledge, outgoing: Outgoing) -> Screen:
+    """Return the pre-run tip with "Skip this run" and "Pause reminders".
+
+    A tip that describes a lacing pattern also gets its "Show me how" button first.
+    """
     start = clock_text(outgoing.run_at, ZoneInfo(outgoing.zone))
     text = t.markup("tip_flow.message", time=start, tip=t(keys.tip(outgoing.tip_id or "")))
-    rows = [
+    technique = knowledge.tip_diagrams.get(outgoing.tip_id or "")
+    rows = lacing_screens.show_me_rows(t, [technique] if technique else [])
+    rows += [
         [
             _button(t("tip_flow.skip"), callback_data.skip(outgoing.plan_id, outgoing.run_at)),
             _button(t("tip_flow.pause"), callback_data.PAUSE),
@@ -424,8 +429,11 @@ def _answer_button(
     return _button(label, data)
 
 
-def checkin_done(t: Texts, done: CheckinDone) -> Screen:
-    """Return how a check-in ended: thanks and a fix, or the emergency or urgent message."""
+def checkin_done(t: Texts, knowledge: Knowledge, done: CheckinDone) -> Screen:
+    """Return how a check-in ended: thanks and a fix, or the emergency or urgent message.
+
+    A fix that describes a lacing pattern comes with its "Show me how" button.
+    """
     if done.stops and done.action is not None:
         return Screen(emergency_text(t, done.action, done.stops))
     if done.alert_tier is not None:
@@ -445,7 +453,9 @@ def checkin_done(t: Texts, done: CheckinDone) -> Screen:
     if done.invite_to_gear:
         parts.append(t("checkin_flow.gear_invite"))
     parts.append(t("checkin_flow.triage_hint"))
-    return Screen("\n\n".join(parts))
+    techniques = lacing_screens.techniques_for_fixes(knowledge, [done.fix] if done.fix else [])
+    rows = lacing_screens.show_me_rows(t, techniques)
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None)
 
 
 def escalation_message(t: Texts, escalation: str, checkin_id: int) -> Screen:

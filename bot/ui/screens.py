@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from bot.content.loader import Knowledge
 from bot.content.models import Tier
 from bot.content.triage_engine import Question, Result
 from bot.services.triage import TriageView
-from bot.ui import callback_data, export_files
+from bot.ui import callback_data, export_files, lacing_screens
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ def triage_screen(t: Texts, knowledge: Knowledge, triage: TriageView) -> Screen:
     """Return the screen for a triage session: its current question or its result."""
     if isinstance(triage.view, Result):
         text = result_text(t, knowledge, triage.view, triage.shoe_name, triage.invite_to_gear)
-        return Screen(text)
+        return Screen(text, result_keyboard(t, knowledge, triage.view))
     first = triage.view.node_id == knowledge.tree.root
     return _question_screen(t, triage.session_id, triage.view, triage.restarted, first)
 
@@ -198,6 +199,15 @@ def result_text(
         parts.append(t("triage_flow.gear_invite"))
     parts.append(t("triage_flow.again"))
     return "\n\n".join(parts)
+
+
+def result_keyboard(t: Texts, knowledge: Knowledge, result: Result) -> InlineKeyboardMarkup | None:
+    """Return "Show me how" buttons for the lacing fixes a result shows, or None."""
+    if result.stop is not None or result.tier.rank >= Tier.URGENT.rank:
+        return None  # no fixes are shown: getting help comes first
+    fixes = itertools.chain.from_iterable(result.fixes)
+    rows = lacing_screens.show_me_rows(t, lacing_screens.techniques_for_fixes(knowledge, fixes))
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def emergency_text(t: Texts, action: str, stops: Sequence[str]) -> str:
