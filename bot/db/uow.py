@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
     CheckinRepo,
+    GearChangeRepo,
     HealthNoteRepo,
     PendingInputRepo,
     ReminderRepo,
@@ -34,6 +35,7 @@ class Repositories:
     reminders: ReminderRepo
     checkins: CheckinRepo
     health: HealthNoteRepo
+    gear_changes: GearChangeRepo
 
 
 @asynccontextmanager
@@ -52,4 +54,5 @@ async def unit_of_work(
             ReminderRepo(session),
             CheckinRepo(session),
             HealthNoteRepo(session),
+            GearChangeRepo(session),
         )
