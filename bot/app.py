@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import handlers, pictures
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import keys
@@ -80,6 +80,7 @@ def build_app(
     data.sessionmaker = make_sessionmaker(data.db_engine)
     data.dispatcher = Dispatcher(settings, data.knowledge, data.sessionmaker, data.clock)
 
+    pictures.configure(settings.picture_workers)
     handlers.register(app)
     app.add_error_handler(on_error)
     return app
@@ -92,6 +93,7 @@ async def _post_init(app: BotApplication) -> None:
 
 
 async def _post_shutdown(app: BotApplication) -> None:
+    pictures.shutdown()
     if app.bot_data.owns_db_engine:
         await app.bot_data.db_engine.dispose()
 

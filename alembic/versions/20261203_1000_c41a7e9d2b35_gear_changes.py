@@ -48,9 +48,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gear_changes")),
     )
-    op.create_index(
-        op.f("ix_gear_changes_shoe_id"), "gear_changes", ["shoe_id"], unique=False
-    )
+    op.create_index(op.f("ix_gear_changes_shoe_id"), "gear_changes", ["shoe_id"], unique=False)
     op.create_index(
         "ix_gear_changes_user_id_changed_at",
         "gear_changes",

@@ -1,4 +1,4 @@
-"""The tables: runners, triage, health notes, shoes, gear changes, typed answers, runs, check-ins."""
+"""The tables: runners, triage, health notes, shoes and their changes, typed answers, runs."""
 
 from __future__ import annotations
 

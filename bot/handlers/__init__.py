@@ -16,11 +16,12 @@ from telegram.ext import (
 )
 
 from bot.context import Context
-from bot.handlers import checkin, common, gear, runs, settings, triage
+from bot.handlers import checkin, common, gear, history, runs, settings, triage
 from bot.retries import new_update_budget
 from bot.ui.callback_data import (
     CHECKIN_PATTERN,
     GEAR_PATTERN,
+    HISTORY_PATTERN,
     RUNS_PATTERN,
     SETTINGS_PATTERN,
     TRIAGE_PATTERN,
@@ -45,6 +46,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("gear", gear.gear_command, filters=PRIVATE),
             CommandHandler("runs", runs.runs_command, filters=PRIVATE),
             CommandHandler("pause", runs.pause_command, filters=PRIVATE),
+            CommandHandler("history", history.history_command, filters=PRIVATE),
             CommandHandler("help", common.help_command, filters=PRIVATE),
             CommandHandler("settings", settings.settings, filters=PRIVATE),
             CommandHandler("privacy", common.privacy, filters=PRIVATE),
@@ -55,6 +57,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(gear.on_button, pattern=GEAR_PATTERN),
             CallbackQueryHandler(runs.on_button, pattern=RUNS_PATTERN),
             CallbackQueryHandler(checkin.on_button, pattern=CHECKIN_PATTERN),
+            CallbackQueryHandler(history.on_button, pattern=HISTORY_PATTERN),
             CallbackQueryHandler(common.unknown_button),
             MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command),
             MessageHandler(PRIVATE & filters.TEXT, common.free_text),

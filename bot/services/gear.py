@@ -3,10 +3,10 @@
 State lives in the database: the shoes, and a shoe name the bot may be waiting for (the
 runner's one `PendingInput`, shared with /runs: the latest question asked wins), so a restart
 or a second process loses nothing. Each shoe's creation and every change to its settings is
-also written to `gear_changes` with its time, so /history can compare before and after. Settings are stored as the option ids of
-`knowledge/gear.yaml`; an id the content no longer offers reads as "not set". Every function
-takes the repositories of the caller's unit of work and plain values, and returns view-models;
-nothing here knows about Telegram.
+also written to `gear_changes` with its time, so /history can compare before and after.
+Settings are stored as the option ids of `knowledge/gear.yaml`; an id the content no longer
+offers reads as "not set". Every function takes the repositories of the caller's unit of work
+and plain values, and returns view-models; nothing here knows about Telegram.
 """
 
 from __future__ import annotations

@@ -28,8 +28,6 @@ from bot.services.context import Context
 
 HISTORY_LIMIT = 1000
 """The most check-ins, and triage results, read for one /history: years of running."""
-MAX_PAGES = 999
-"""The oldest page a button can ask for (its number travels in the callback data)."""
 COLOURS = 4
 """The chart's colours: one per shoe, or three shoes with the most runs and "other shoes"."""
 MAX_CHANGE_LINES = 4
@@ -88,6 +86,8 @@ class HistoryPage:
     entries: tuple[Entry, ...]
     page: int
     has_older: bool
+    year: int
+    """The runner's current year: dates in other years show theirs."""
     past_end: bool = False
     """True when the page asked for no longer exists (the last one is shown instead)."""
 
@@ -194,7 +194,7 @@ async def history(
         Run(c.run_at, c.run_at.astimezone(zone).date(), bool(c.numb), _shoe(c, names))
         for c in sorted(checkins, key=lambda c: (c.run_at, c.id))
     ]
-    first_page = list_page(rules, zone, names, checkins, reports, 0)
+    first_page = list_page(rules, zone, ctx.now, names, checkins, reports, 0)
     return History(first_page, chart(rules, zone, ctx.now, runs, changes))
 
 
@@ -206,12 +206,13 @@ async def page(repos: Repositories, ctx: Context, user_id: int, number: int) -> 
     checkins = await repos.checkins.history(user_id, wanted)
     reports = await repos.reports.latest(user_id, wanted)
     names = {shoe.id: shoe.name for shoe in await repos.shoes.for_user(user_id)}
-    return list_page(rules, zone, names, checkins, reports, number)
+    return list_page(rules, zone, ctx.now, names, checkins, reports, number)
 
 
 def list_page(
     rules: HistoryRules,
     zone: ZoneInfo,
+    now: datetime,
     names: Mapping[int, str],
     checkins: Sequence[Checkin],
     reports: Sequence[SymptomReport],
@@ -229,7 +230,13 @@ def list_page(
     size = rules.page_size
     shown = min(number, max(0, (len(dated) - 1) // size))
     entries = tuple(entry for _, _, entry in dated[shown * size : (shown + 1) * size])
-    return HistoryPage(entries, shown, len(dated) > (shown + 1) * size, past_end=shown < number)
+    return HistoryPage(
+        entries,
+        shown,
+        len(dated) > (shown + 1) * size,
+        now.astimezone(zone).year,
+        past_end=shown < number,
+    )
 
 
 def chart(
