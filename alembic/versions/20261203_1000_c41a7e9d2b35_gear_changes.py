@@ -59,14 +59,12 @@ def upgrade() -> None:
         "INSERT INTO gear_changes (user_id, shoe_id, setting, changed_at) "
         "SELECT user_id, id, 'created', created_at FROM shoes"
     )
-    with op.batch_alter_table("checkins") as batch:
-        batch.add_column(sa.Column("deleted_shoe_id", sa.BigInteger(), nullable=True))
+    op.add_column("checkins", sa.Column("deleted_shoe_id", sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
-    """Drop them."""
-    with op.batch_alter_table("checkins") as batch:
-        batch.drop_column("deleted_shoe_id")
+    """Drop them (the column in place: rebuilding checkins on SQLite would cascade to snoozes)."""
+    op.drop_column("checkins", "deleted_shoe_id")
     op.drop_index("ix_gear_changes_user_id_changed_at", table_name="gear_changes")
     op.drop_index(op.f("ix_gear_changes_shoe_id"), table_name="gear_changes")
     op.drop_table("gear_changes")
