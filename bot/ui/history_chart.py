@@ -88,7 +88,7 @@ def draw(spec: ChartSpec) -> bytes:
             rotation=90,
             ha="right",
             va="top",
-            fontsize=12,
+            fontsize=14,
             color="black",
         )
     axes.text(0.01, 0.98, f"▲ {spec.numb_label}", transform=axes.transAxes, va="top", fontsize=15)
