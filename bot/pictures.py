@@ -17,6 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -41,7 +42,11 @@ async def render(draw: Callable[[T], bytes], spec: T) -> bytes:
         _pool = ProcessPoolExecutor(
             _workers, mp_context=multiprocessing.get_context("spawn"), initializer=_yield_cpu
         )
-    return await asyncio.get_running_loop().run_in_executor(_pool, draw, spec)
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_pool, draw, spec)
+    except BrokenProcessPool:
+        shutdown()  # a worker died (killed, out of memory): the next picture starts a new pool
+        raise
 
 
 def _yield_cpu() -> None:

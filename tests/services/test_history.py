@@ -6,11 +6,14 @@ gear changes and a deleted shoe's runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import pictures
@@ -320,3 +323,18 @@ def _checkin(run_at: datetime, numb: bool, shoe_id: int) -> Checkin:
         created_at=run_at,
         answered_at=run_at + timedelta(hours=1),
     )
+
+
+def _die(_: object) -> bytes:
+    """Kill the worker process that runs it, as the out-of-memory killer would."""
+    os._exit(1)
+
+
+async def test_a_dead_picture_worker_is_replaced(knowledge: Knowledge) -> None:
+    spec = history_screens.chart_spec(knowledge.catalog.texts("en"), knowledge, _chart(knowledge))
+    try:
+        with pytest.raises(BrokenProcessPool):
+            await pictures.render(_die, spec)
+        assert (await pictures.render(history_chart.draw, spec)).startswith(b"\x89PNG")
+    finally:
+        pictures.shutdown()
