@@ -72,7 +72,6 @@ class TriageEntry:
 
     day: date
     tier: str
-    red_flag: bool
 
 
 Entry = CheckinEntry | TriageEntry
@@ -223,7 +222,7 @@ def list_page(
         (c.run_at, c.id, _checkin_entry(rules, c, zone, names)) for c in checkins
     ]
     dated += [
-        (r.created_at, r.id, TriageEntry(r.created_at.astimezone(zone).date(), r.tier, r.red_flag))
+        (r.created_at, r.id, TriageEntry(r.created_at.astimezone(zone).date(), r.tier))
         for r in reports
     ]
     dated.sort(key=lambda item: (item[0], item[1]), reverse=True)
