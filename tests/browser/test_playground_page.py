@@ -84,7 +84,7 @@ async def test_a_runner_tries_the_bot_in_the_browser(page: Page) -> None:
     await page.get_by_test_id("menu-button").click()
     menu = page.get_by_test_id("command-menu")
     await expect(menu).to_be_visible()
-    await expect(menu.get_by_test_id("command-item")).to_have_count(10)
+    await expect(menu.get_by_test_id("command-item")).to_have_count(11)
     await expect(menu).to_contain_text("Check your numb or tingling feet")
     await menu.locator('[data-command="help"]').click()
     await expect(menu).to_be_hidden()
