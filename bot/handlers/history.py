@@ -53,5 +53,5 @@ async def on_button(update: Update, context: Context) -> None:
     if page is None:
         await answer(query, t("history.invalid_button"), alert=True)
         return
-    await answer(query, t("history.page_gone") if page.past_end else None)
-    await show(query, history_screens.history_page(t, page))
+    note = t("history.page_gone") if page.past_end else None
+    await show(query, history_screens.history_page(t, page), note)
