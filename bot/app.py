@@ -81,6 +81,7 @@ def build_app(
     data.dispatcher = Dispatcher(settings, data.knowledge, data.sessionmaker, data.clock)
     data.diagrams = {}
 
+    pictures.configure(settings.picture_workers)
     handlers.register(app)
     app.add_error_handler(on_error)
     return app

@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     """Root log level."""
     concurrent_updates: int = Field(default=16, ge=1, le=256)
     """Updates processed at once (one runner's updates always run one after another)."""
+    picture_workers: int = Field(default=1, ge=1, le=8)
+    """Processes that draw pictures such as the /history chart (`bot.pictures`), started on
+    the first one."""
     sqlite_same_cpu: bool = False
     """On SQLite, keep the event loop and SQLite's thread on one CPU: process-wide, off by
     default (see `bot.runtime`)."""

@@ -1,15 +1,20 @@
-"""Pictures drawn off the event loop: one worker process runs the drawing functions.
+"""The picture worker: drawings run in a small process pool, never on the bot's event loop.
 
-The worker is started the first time a picture is needed and stopped with the application
-(`shutdown`, from `bot.app`), so the bot's own process never imports a plotting library:
-start-up time and memory stay as they are for runners who never ask for a picture. The worker
-is spawned, not forked, so it shares no threads, sockets or event loop with the bot.
+Drawing a chart takes a CPU for a good part of a second, which would hold up every other
+runner's updates if it ran on the event loop, and a thread would still share the GIL. So the
+one `ProcessPoolExecutor` here runs them: created on the first picture (the bot's start-up
+and memory stay as they were until someone asks for one), with `PICTURE_WORKERS` processes,
+and shut down with the app (`shutdown`). Workers are started fresh (`spawn`), not forked from
+the bot with its threads and open connections, and they import only the drawing modules. They
+run at a lower CPU priority (`WORKER_NICENESS`): on a busy machine a chart waits a little
+longer rather than slowing other runners' updates or the database.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -17,27 +22,41 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_worker: ProcessPoolExecutor | None = None
+WORKER_NICENESS = 10
+"""How much lower than the bot's the workers' CPU priority is (`os.nice`)."""
+
+_workers = 1
+_pool: ProcessPoolExecutor | None = None
+
+
+def configure(workers: int) -> None:
+    """Set how many worker processes the pool will have (before its first picture)."""
+    global _workers
+    _workers = workers
 
 
 async def render(draw: Callable[[T], bytes], spec: T) -> bytes:
     """Run draw(spec) in the picture worker and return the PNG bytes."""
-    global _worker
-    if _worker is None:
-        _worker = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+    global _pool
+    if _pool is None:
+        _pool = ProcessPoolExecutor(
+            _workers, mp_context=multiprocessing.get_context("spawn"), initializer=_yield_cpu
         )
     try:
-        return await asyncio.get_running_loop().run_in_executor(_worker, draw, spec)
+        return await asyncio.get_running_loop().run_in_executor(_pool, draw, spec)
     except BrokenProcessPool:
-        # The worker died (killed, out of memory): the next picture starts a new one.
-        shutdown()
+        shutdown()  # a worker died (killed, out of memory): the next picture starts a new pool
         raise
 
 
+def _yield_cpu() -> None:
+    """Lower the worker process's CPU priority (runs in each worker as it starts)."""
+    os.nice(WORKER_NICENESS)
+
+
 def shutdown() -> None:
-    """Stop the picture worker, if one was started; the next `render` starts a new one."""
-    global _worker
-    if _worker is not None:
-        _worker.shutdown(wait=True, cancel_futures=True)
-        _worker = None
+    """Stop the worker processes, if any were started; the next picture starts new ones."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None

@@ -684,6 +684,11 @@ def _check_checkin(
         problems.append(f"checkin.yaml: first {flow.first}: no such step")
     elif steps[flow.first].shoes:
         problems.append(f"checkin.yaml: first {flow.first}: the shoe question can't come first")
+    for detail in flow.history.details:
+        if detail not in steps or steps[detail].multi or steps[detail].shoes:
+            problems.append(
+                f"checkin.yaml: history details {detail}: not a single-answer step about the feet"
+            )
     for step in flow.steps:
         where = f"checkin.yaml: step {step.id}"
         _check_unique(

@@ -457,6 +457,21 @@ class CheckinStep(StrictModel):
         return self
 
 
+class HistoryRules(StrictModel):
+    """What /history shows of the check-ins, and when a gear change has enough runs to judge."""
+
+    weeks: Annotated[int, Field(ge=4, le=26)]
+    """How many weeks the chart covers, this week included."""
+    page_size: Annotated[int, Field(ge=3, le=15)]
+    """Check-ins and triage results per page of the list."""
+    chart_min_runs: Annotated[int, Field(ge=1, le=10)]
+    """Check-ins in the chart's weeks needed to draw it; with fewer, /history says so."""
+    min_runs_each_side: Annotated[int, Field(ge=2, le=20)]
+    """Runs in the changed shoe needed both before and after a change to compare them."""
+    details: tuple[Identifier, ...] = Field(min_length=1, max_length=4)
+    """The steps whose answers a list line shows after "numb" (where, how long), in order."""
+
+
 class CheckinFlow(StrictModel):
     """`knowledge/checkin.yaml`: the post-run check-in as a small graph of steps."""
 
@@ -466,6 +481,8 @@ class CheckinFlow(StrictModel):
     """The step asked first."""
     steps: tuple[CheckinStep, ...] = Field(min_length=1)
     """All steps."""
+    history: HistoryRules
+    """How /history lists check-ins and compares runs before and after a gear change."""
 
 
 class RecurringRule(StrictModel):

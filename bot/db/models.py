@@ -1,4 +1,4 @@
-"""The tables: runners, triage, health notes, shoes, typed answers, runs, reminders, check-ins."""
+"""The tables: runners, triage, health notes, shoes and their changes, typed answers, runs."""
 
 from __future__ import annotations
 
@@ -323,6 +323,12 @@ class Checkin(Base):
         BigInteger, ForeignKey("shoes.id", ondelete="SET NULL"), index=True
     )
     """The shoes the runner wore on this run; None when not asked, not sure, or since deleted."""
+    deleted_shoe_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The id the shoes worn had, once they are deleted; None while they exist (or none were
+    named). Not a foreign key, since that row is gone: deleting a shoe copies its id here in
+    the same transaction (`ShoeRepo.delete`) before `shoe_id` is set to NULL, so its runs stay
+    one group, shown as "a deleted shoe", while nothing of the shoe itself, its name
+    included, is kept."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """When the questions about their feet were answered (or the runner said they didn't run)."""
@@ -368,3 +374,31 @@ class Reminder(Base):
         BigInteger, ForeignKey("checkins.id", ondelete="CASCADE")
     )
     """For a snooze: the open check-in to ask about again."""
+
+
+GEAR_CREATED = "created"
+"""The `setting` of the `gear_changes` row that records a shoe's creation."""
+
+
+class GearChange(Base):
+    """One change to one setting of a runner's shoe, or the shoe's creation, with its time.
+
+    Kept so "since window lacing on 3 Nov" compares exactly the runs before and after the
+    change, whatever is edited later. `setting` is a `knowledge/gear.yaml` setting id, or
+    `created` (`GEAR_CREATED`, both values None); the values are option ids, None for "not
+    set". Deleting the shoe sets `shoe_id` to NULL: the row no longer belongs to a shoe with a
+    name, and the runner's /delete_me removes it with the runner.
+    """
+
+    __tablename__ = "gear_changes"
+    __table_args__ = (Index("ix_gear_changes_user_id_changed_at", "user_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    shoe_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("shoes.id", ondelete="SET NULL"), index=True
+    )
+    setting: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[str | None] = mapped_column(String(24))
+    new_value: Mapped[str | None] = mapped_column(String(24))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)

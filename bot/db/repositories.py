@@ -36,6 +36,7 @@ from bot.db.base import Base
 from bot.db.models import (
     Checkin,
     CheckinStatus,
+    GearChange,
     HealthNote,
     PendingInput,
     PlanStatus,
@@ -254,6 +255,16 @@ class ReportRepo:
         """Queue a report for insertion with the unit of work."""
         self._session.add(report)
 
+    async def latest(self, user_id: int, limit: int) -> list[SymptomReport]:
+        """Return a runner's latest reports, newest first."""
+        result = await self._session.scalars(
+            select(SymptomReport)
+            .where(SymptomReport.user_id == user_id)
+            .order_by(SymptomReport.created_at.desc(), SymptomReport.id.desc())
+            .limit(limit)
+        )
+        return list(result)
+
     async def for_user(self, user_id: int) -> list[SymptomReport]:
         """Return a runner's reports, oldest first."""
         result = await self._session.scalars(
@@ -370,8 +381,31 @@ class ShoeRepo:
         chosen.is_default = True
 
     async def delete(self, shoe: Shoe) -> None:
-        """Delete a shoe; check-ins that name it keep their answers without it."""
+        """Delete a shoe; its check-ins keep their answers, and its id as a deleted shoe's."""
+        await self._session.execute(
+            update(Checkin).where(Checkin.shoe_id == shoe.id).values(deleted_shoe_id=shoe.id)
+        )
         await self._session.delete(shoe)
+
+
+class GearChangeRepo:
+    """The history of changes to runners' shoes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, change: GearChange) -> None:
+        """Queue a change for insertion with the unit of work."""
+        self._session.add(change)
+
+    async def for_user(self, user_id: int) -> list[GearChange]:
+        """Return the changes to a runner's shoes that still exist, oldest first."""
+        result = await self._session.scalars(
+            select(GearChange)
+            .where(GearChange.user_id == user_id, GearChange.shoe_id.is_not(None))
+            .order_by(GearChange.changed_at, GearChange.id)
+        )
+        return list(result)
 
 
 class PendingInputRepo:
@@ -692,6 +726,16 @@ class CheckinRepo:
                 Checkin.numb.is_not(None),
                 Checkin.answered_at >= since,
             )
+            .order_by(Checkin.answered_at.desc(), Checkin.id.desc())
+            .limit(limit)
+        )
+        return list(result)
+
+    async def history(self, user_id: int, limit: int) -> list[Checkin]:
+        """Return the runner's latest check-ins that said whether feet went numb, newest first."""
+        result = await self._session.scalars(
+            select(Checkin)
+            .where(Checkin.user_id == user_id, Checkin.numb.is_not(None))
             .order_by(Checkin.answered_at.desc(), Checkin.id.desc())
             .limit(limit)
         )

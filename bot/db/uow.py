@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
     CheckinRepo,
+    GearChangeRepo,
     HealthNoteRepo,
     PendingInputRepo,
     ReminderRepo,
@@ -36,6 +37,7 @@ class Repositories:
     checkins: CheckinRepo
     health: HealthNoteRepo
     runner_data: RunnerDataRepo
+    gear_changes: GearChangeRepo
 
 
 @asynccontextmanager
@@ -55,4 +57,5 @@ async def unit_of_work(
             CheckinRepo(session),
             HealthNoteRepo(session),
             RunnerDataRepo(session),
+            GearChangeRepo(session),
         )

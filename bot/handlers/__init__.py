@@ -16,12 +16,13 @@ from telegram.ext import (
 )
 
 from bot.context import Context
-from bot.handlers import checkin, common, export, gear, lacing, runs, settings, triage
+from bot.handlers import checkin, common, export, gear, history, lacing, runs, settings, triage
 from bot.retries import new_update_budget
 from bot.ui.callback_data import (
     CHECKIN_PATTERN,
     EXPORT_PATTERN,
     GEAR_PATTERN,
+    HISTORY_PATTERN,
     JUST_RAN_PATTERN,
     LACING_PATTERN,
     RUNS_PATTERN,
@@ -49,6 +50,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("runs", runs.runs_command, filters=PRIVATE),
             CommandHandler("ran", checkin.ran_command, filters=PRIVATE),
             CommandHandler("pause", runs.pause_command, filters=PRIVATE),
+            CommandHandler("history", history.history_command, filters=PRIVATE),
             CommandHandler("help", common.help_command, filters=PRIVATE),
             CommandHandler("settings", settings.settings, filters=PRIVATE),
             CommandHandler("privacy", common.privacy, filters=PRIVATE),
@@ -63,6 +65,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(checkin.on_button, pattern=CHECKIN_PATTERN),
             CallbackQueryHandler(export.on_button, pattern=EXPORT_PATTERN),
             CallbackQueryHandler(lacing.on_button, pattern=LACING_PATTERN),
+            CallbackQueryHandler(history.on_button, pattern=HISTORY_PATTERN),
             CallbackQueryHandler(common.unknown_button),
             MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command),
             MessageHandler(PRIVATE & filters.TEXT, common.free_text),

@@ -2,10 +2,11 @@
 
 State lives in the database: the shoes, and a shoe name the bot may be waiting for (the
 runner's one `PendingInput`, shared with /runs: the latest question asked wins), so a restart
-or a second process loses nothing. Settings are stored as the option ids of
-`knowledge/gear.yaml`; an id the content no longer offers reads as "not set". Every function
-takes the repositories of the caller's unit of work and plain values, and returns view-models;
-nothing here knows about Telegram.
+or a second process loses nothing. Each shoe's creation and every change to its settings is
+also written to `gear_changes` with its time, so /history can compare before and after.
+Settings are stored as the option ids of `knowledge/gear.yaml`; an id the content no longer
+offers reads as "not set". Every function takes the repositories of the caller's unit of work
+and plain values, and returns view-models; nothing here knows about Telegram.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.content.models import GearSetting
-from bot.db.models import SHOE_NAME_LENGTH, PendingInput, PendingKind, Shoe
+from bot.db.models import (
+    GEAR_CREATED,
+    SHOE_NAME_LENGTH,
+    GearChange,
+    PendingInput,
+    PendingKind,
+    Shoe,
+)
 from bot.db.uow import Repositories
 
 MAX_SHOES = 10
@@ -256,6 +264,7 @@ async def receive_name(
             updated_at=now,
         )
     )
+    _record(repos, shoe, GEAR_CREATED, None, None, now)
     first = next(iter(rules))
     return Named(_question(rules, _view(rules, shoe), first, wizard=True), added=True)
 
@@ -305,6 +314,9 @@ async def choose(
     settings = {k: v for k, v in shoe.settings.items() if k != setting_id}
     if option is not None:
         settings[setting_id] = option
+    old = shoe.settings.get(setting_id)
+    if old != option:
+        _record(repos, shoe, setting_id, old, option, now)
     shoe.settings, shoe.updated_at = settings, now
     view = _view(rules, shoe)
     order = list(rules)
@@ -366,6 +378,26 @@ async def default_shoe(repos: Repositories, user_id: int) -> DefaultShoe | None:
     """Return the runner's default shoe, or None when they have no shoes."""
     shoe = await repos.shoes.default_for(user_id)
     return None if shoe is None else DefaultShoe(shoe.name, dict(shoe.settings))
+
+
+def _record(
+    repos: Repositories,
+    shoe: Shoe,
+    setting: str,
+    old: str | None,
+    new: str | None,
+    now: datetime,
+) -> None:
+    repos.gear_changes.add(
+        GearChange(
+            user_id=shoe.user_id,
+            shoe_id=shoe.id,
+            setting=setting,
+            old_value=old,
+            new_value=new,
+            changed_at=now,
+        )
+    )
 
 
 async def _gone(repos: Repositories, rules: GearRules, user_id: int) -> GearList:

@@ -28,6 +28,7 @@ malformed data decode to None and get a polite answer, never an error):
                                     store a setting's option; - is "not sure"
     x1:all                          /export's button under /privacy and /settings
     l1:<technique>                  "Show me how": send the lacing diagram of a technique
+    h1:<page>                       /history: a page of the list, 0 the newest
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ CHECKIN_PATTERN = r"^c1:"
 EXPORT_PATTERN = r"^x1:"
 EXPORT = "x1:all"
 LACING_PATTERN = r"^l1:"
+HISTORY_PATTERN = r"^h1:"
 RUNS_LIST = "r1:list"
 RUNS_ADD = "r1:add"
 TIMEZONE = "r1:tz"
@@ -78,6 +80,7 @@ _CHECKIN = re.compile(r"^c1:(\d{1,15}):(\d{1,2}):([a-z][a-z0-9_]{0,23})$")
 _CHECKIN_PICKED = re.compile(r"^c1:(\d{1,15}):(\d{1,2}):(pick|done):(\d{1,5})$")
 _CHECKIN_COMMAND = re.compile(r"^c1:(\d{1,15}):(snooze|norun|seen)$")
 _LACING = re.compile(r"^l1:([a-z][a-z0-9_]{0,23})$")
+_HISTORY = re.compile(r"^h1:(\d{1,3})$")
 _SIMPLE_RUNS = {RUNS_LIST, RUNS_ADD, TIMEZONE, PAUSE, PAUSE_DAYS, PAUSE_OPEN, RESUME}
 _GEAR = re.compile(
     r"^g1:(?:(?P<bare>[lnc])"
@@ -341,6 +344,17 @@ def decode_delete(data: str | None) -> bool | None:
     """Decode the delete confirmation; None when malformed."""
     match = _DELETE.fullmatch(data or "")
     return None if match is None else match[1] == "yes"
+
+
+def history_page(page: int) -> str:
+    """Encode a /history page button (0 is the newest page)."""
+    return _checked(f"h1:{page}")
+
+
+def decode_history(data: str | None) -> int | None:
+    """Decode a /history page button; None when malformed."""
+    match = _HISTORY.fullmatch(data or "")
+    return None if match is None else int(match[1])
 
 
 def _checked(data: str) -> str:

@@ -47,6 +47,14 @@ UI_BUTTONS = (
     "settings.language_auto",
     "export.button",
     *(key for key in UI_TEXTS if key.startswith("gear_flow.button_")),
+    "history.button_older",
+    "history.button_newer",
+    # Drawn into the /history chart, a picture: plain characters only.
+    "history.chart_numb",
+    "history.chart_clear",
+    "history.chart_no_shoe",
+    "history.chart_other_shoes",
+    "history.chart_deleted_shoe",
 )
 TOASTS = (
     "triage_flow.finished",
@@ -59,6 +67,8 @@ TOASTS = (
     "gear_flow.deleted_new_default",
     "gear_flow.shoe_gone",
     "gear_flow.invalid_button",
+    "history.page_gone",
+    "history.invalid_button",
 )
 LONGEST_NAME = "W" * 40
 """The widest shoe name a runner can give, for length checks."""

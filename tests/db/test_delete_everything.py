@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.base import Base
 from bot.db.models import (
     Checkin,
+    GearChange,
     HealthNote,
     PendingInput,
     Reminder,
@@ -36,6 +37,7 @@ PER_RUNNER = (
     RunPlan,
     Checkin,
     Reminder,
+    GearChange,
 )
 """Every table; each has the runner's id (`id` for users, `user_id` for the rest)."""
 
@@ -65,6 +67,16 @@ async def _everything(repos: Repositories, user_id: int) -> None:
             settings={"fit": "snug"},
             created_at=NOW,
             updated_at=NOW,
+        )
+    )
+    repos.gear_changes.add(
+        GearChange(
+            user_id=user_id,
+            shoe_id=shoe.id,
+            setting="fit",
+            old_value=None,
+            new_value="snug",
+            changed_at=NOW,
         )
     )
     settings = await repos.schedules.settings_for(user_id, NOW)

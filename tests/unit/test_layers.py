@@ -111,7 +111,7 @@ def test_os_environ_is_read_only_by_config() -> None:
 
 _UI_KEY = re.compile(
     r"^(start|help|settings|privacy|delete|cancel|fallback|triage_flow|gear_flow|error|disclaimer"
-    r"|runs|tz|pause|tip_flow|checkin_flow|ran_flow|export|lacing_flow)\.[a-z_]+$"
+    r"|runs|tz|pause|tip_flow|checkin_flow|ran_flow|export|lacing_flow|history)\.[a-z_]+$"
 )
 
 
