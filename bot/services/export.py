@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.db.models import (
     Checkin,
+    GearChange,
     HealthNote,
     PendingInput,
     Reminder,
@@ -181,8 +182,25 @@ class CheckinRecord(_Record):
     red_flag: bool
     shoe_id: int | None
     """The shoes worn (`shoes`); null when not asked, not sure, or since deleted."""
+    deleted_shoe_id: int | None
+    """The id the shoes worn had, once they were deleted (their name is not kept)."""
     created_at: datetime
     answered_at: datetime | None
+
+
+class GearChangeRecord(_Record):
+    """A shoe's creation or a change to one of its settings: one row of `gear_changes`."""
+
+    id: int
+    shoe_id: int | None
+    """The shoe (`shoes`); null once it was deleted."""
+    setting: str
+    """A setting id of knowledge/gear.yaml (`fit`, `lacing`, …), or `created`."""
+    old_value: str | None
+    """The option id before the change; null when it was not set (and for `created`)."""
+    new_value: str | None
+    """The option id after the change; null for "not sure" (and for `created`)."""
+    changed_at: datetime
 
 
 class ReminderRecord(_Record):
@@ -225,6 +243,7 @@ class ExportDocument(_Record):
     """Null when the runner never planned a run or changed a reminder setting."""
     health_notes: list[HealthNoteRecord]
     shoes: list[ShoeRecord]
+    gear_changes: list[GearChangeRecord]
     pending_input: PendingInputRecord | None
     triage_sessions: list[TriageSessionRecord]
     symptom_reports: list[SymptomReportRecord]
@@ -241,6 +260,7 @@ class RunnerData:
     settings: RunnerSettings | None
     health_notes: list[HealthNote]
     shoes: list[Shoe]
+    gear_changes: list[GearChange]
     pending_input: PendingInput | None
     triage_sessions: list[TriageSession]
     symptom_reports: list[SymptomReport]
@@ -277,6 +297,7 @@ async def collect(repos: Repositories, user_id: int) -> RunnerData | None:
         settings=await repos.schedules.settings(user_id),
         health_notes=await owned(HealthNote, user_id),
         shoes=await owned(Shoe, user_id),
+        gear_changes=await owned(GearChange, user_id),
         pending_input=await repos.pending.get(user_id),
         triage_sessions=await owned(TriageSession, user_id),
         symptom_reports=await owned(SymptomReport, user_id),
@@ -307,6 +328,10 @@ def document(data: RunnerData, default_zone: str, now: datetime) -> ExportDocume
             for note in data.health_notes
         ],
         shoes=[ShoeRecord.model_validate(shoe, from_attributes=True) for shoe in data.shoes],
+        gear_changes=[
+            GearChangeRecord.model_validate(change, from_attributes=True)
+            for change in data.gear_changes
+        ],
         pending_input=(
             None
             if data.pending_input is None
@@ -377,6 +402,7 @@ def _checkin(checkin: Checkin, zone: ZoneInfo) -> CheckinRecord:
         numb=checkin.numb,
         red_flag=checkin.red_flag,
         shoe_id=checkin.shoe_id,
+        deleted_shoe_id=checkin.deleted_shoe_id,
         created_at=checkin.created_at,
         answered_at=checkin.answered_at,
     )

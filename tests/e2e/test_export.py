@@ -21,7 +21,7 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.content.catalog import Texts
 from bot.content.loader import Knowledge
 from bot.db.base import Base
-from bot.db.models import Reminder, RunPlan, Shoe, SymptomReport, TriageSession
+from bot.db.models import GearChange, Reminder, RunPlan, Shoe, SymptomReport, TriageSession
 from bot.db.uow import unit_of_work
 from bot.localapi import LocalBotApi
 from bot.services.export import FORMAT, VERSION, ExportDocument
@@ -136,6 +136,16 @@ async def store_everything(app: BotApplication, user_id: int) -> None:
                 settings={"fit": "snug"},
                 created_at=NOW,
                 updated_at=NOW,
+            )
+        )
+        repos.gear_changes.add(
+            GearChange(
+                user_id=user_id,
+                shoe_id=shoe.id,
+                setting="fit",
+                old_value="roomy",
+                new_value="snug",
+                changed_at=NOW,
             )
         )
         settings = await repos.schedules.settings_for(user_id, NOW)
