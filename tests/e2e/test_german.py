@@ -1,4 +1,4 @@
-"""A German runner end to end: the menu, /start, /triage, /runs, reminders and /settings.
+"""A German runner end to end: menu, checks, runs, reminders, settings, /ran, /export, diagrams.
 
 Telegram reports `language_code` "de" (or "de-AT"); every reply must then come from the German
 catalogue, including the reminders the dispatcher sends without any incoming update. The clock
@@ -18,8 +18,11 @@ from bot.content.models import Tier
 from bot.db.models import User
 from bot.localapi import LocalBotApi
 from bot.telegram_html import parse_html
+from bot.ui import callback_data
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Runner, rows
+from tests.e2e.test_export import documents, the_export
+from tests.e2e.test_lacing import SELF_CARE_TOP_OF_FOOT
 
 WED_TIP = datetime(2026, 11, 25, 5, 30, tzinfo=UTC)
 WED_CHECKIN = datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
@@ -40,6 +43,8 @@ SELF_CARE = (
     "q_change.new_shoes",
 )
 """Answers that end in self-care: toes going numb late in long runs, back within minutes."""
+NUMB_TOES = ("Ja", "Zehen", "Innerhalb von 5 Minuten", "Nichts davon")
+"""A check-in: numb toes, back within 5 minutes, no warning sign."""
 
 
 def visible(markup: str) -> str:
@@ -203,3 +208,71 @@ async def test_an_apology_comes_in_the_chosen_language(
     api.faults.fail_next("sendMessage", status=500, description="Internal Server Error")
     await runner.send("/privacy")
     assert runner.last.text == visible(german(knowledge)("error.telegram_busy"))
+
+
+async def test_a_german_runner_checks_in_with_ran(
+    app: BotApplication, api: LocalBotApi, knowledge: Knowledge
+) -> None:
+    t, runner = german(knowledge), lena(app, api)
+    await runner.send("/ran")
+    assert runner.last.text == "📝 Wie war der Lauf, den du gerade beendet hast?\n\n" + visible(
+        t(keys.checkin_question("numb"))
+    )
+    assert runner.labels == ["Nein", "Ja", "Ich bin nicht gelaufen"]
+    for label in NUMB_TOES:
+        await runner.press(label)
+    assert t("checkin_flow.thanks_numb") in runner.last.text
+    await runner.send("/ran")
+    assert runner.last.text == t("ran_flow.already_noted")
+
+
+async def test_a_german_export_has_german_headings_and_answers(
+    app: BotApplication, api: LocalBotApi, knowledge: Knowledge
+) -> None:
+    t, runner = german(knowledge), lena(app, api)
+    await runner.send("/ran")
+    for label in NUMB_TOES:
+        await runner.press(label)
+    await runner.send("/privacy")
+    assert "Deine Kopie" in runner.last.text
+    await runner.press("📦 Meine Daten exportieren")
+
+    captions = sorted(caption for _, caption in documents(api, runner.user_id).values())
+    assert captions == sorted(visible(t(f"export.{file}_caption")) for file in ("json", "csv"))
+    _, csv_rows = the_export(api, runner.user_id)
+    assert csv_rows == [
+        [
+            "Datum",
+            "Startzeit (UTC)",
+            "Check-in",
+            "Taubheit oder Kribbeln",
+            "Wo",
+            "Wie lange es anhielt",
+            "Warnzeichen",
+            "Neu an einem der Füße",
+            "Schuhe",
+        ],
+        ["2026-11-23", "07:30", "Beantwortet", *NUMB_TOES, "", ""],
+    ]
+
+
+async def test_show_me_how_sends_a_german_diagram_and_caption(
+    app: BotApplication, api: LocalBotApi, knowledge: Knowledge
+) -> None:
+    t, runner = german(knowledge), lena(app, api)
+    await runner.send("/triage")
+    for answer_id in SELF_CARE_TOP_OF_FOOT:
+        await runner.choose(answer_id)
+    result = runner.last
+    label, data = api.buttons(result)[0]
+    technique = callback_data.decode_lacing(data)
+    assert technique is not None
+    assert label == t("lacing_flow.button", name=t(keys.lacing_name(technique)))
+    assert label.startswith("📐 Zeig mir, wie: ")
+    await runner.press(label, result)
+    photo = runner.last
+    assert photo.media is not None
+    assert photo.media.kind == "photo"
+    assert photo.reply_to_message_id == result.message_id
+    assert photo.text == visible(t(keys.lacing_caption(technique)))
+    assert list(app.bot_data.diagrams) == [(technique, "de")]
