@@ -21,11 +21,14 @@ test: $(STAMP) lint check-content
 	$(BIN)/python -m pytest
 
 ## bench: throughput of the full bot against the echo baseline, same fake Bot API; then
-## webhook processes on PostgreSQL (1 and 2) against a webhook echo app, 50 ms from the Bot API
+## webhook processes on PostgreSQL (1 and 2) against a webhook echo app, 50 ms from the Bot API;
+## a million runners' reminders; /history and other runners' presses while charts are drawn
 bench: $(STAMP)
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.reminders $(if $(filter 1,$(BENCH_QUICK)),--quick)
+	$(BIN)/python -m bench.history --database sqlite
+	$(BIN)/python -m bench.history --database postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""/history's speed, and what its charts cost other runners, measured by hand (not a test).
+"""/history's speed, and what its charts cost other runners (`make bench` runs it on both).
 
     python -m bench.history [--database sqlite|postgres]
 
@@ -121,14 +121,23 @@ async def presses(
     return latencies
 
 
-def summary(presses: list[tuple[float, float]]) -> str:
-    """Return median, 95th percentile and maximum in milliseconds."""
-    ordered = sorted(latency for _, latency in presses)
-    p95 = ordered[int(0.95 * (len(ordered) - 1))]
-    return (
-        f"median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms,"
-        f" max {ordered[-1] * 1000:.1f} ms ({len(ordered)} presses)"
+def summary(
+    presses: list[tuple[float, float]], baseline: list[tuple[float, float]] | None = None
+) -> str:
+    """Return median, 95th percentile and maximum in milliseconds, with ratios to `baseline`."""
+    median, p95, slowest = _figures(presses)
+    text = (
+        f"median {median:.1f} ms, p95 {p95:.1f} ms, max {slowest:.1f} ms ({len(presses)} presses)"
     )
+    if baseline is not None:
+        base_median, base_p95, _ = _figures(baseline)
+        text += f"; x alone: median {median / base_median:.2f}, p95 {p95 / base_p95:.2f}"
+    return text
+
+
+def _figures(presses: list[tuple[float, float]]) -> tuple[float, float, float]:
+    ordered = sorted(latency * 1000 for _, latency in presses)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))], ordered[-1]
 
 
 async def bench(kind: str) -> None:
@@ -190,8 +199,8 @@ async def measure(database_url: str) -> None:
                 f" {lists_sent - started:.2f} s, charts within {finished:.2f} s"
             )
         print(f"other runners' button presses alone:             {summary(alone)}")
-        print(f"  during the 20 /history (lists and charts):     {summary(during)}")
-        print(f"  while only the charts were being drawn:        {summary(drawing_only)}")
+        print(f"  during the 20 /history (lists and charts):     {summary(during, alone)}")
+        print(f"  while only the charts were being drawn:        {summary(drawing_only, alone)}")
     finally:
         await app.shutdown()
         if app.post_shutdown is not None:
