@@ -34,11 +34,12 @@ async def on_button(update: Update, context: Context) -> None:
     await answer(query)
     picture = await diagram(data, t, technique)
     caption = lacing_screens.caption(t, technique)
+    name = f"{technique.id}.png"  # a PNG's name, or it is uploaded as application/octet-stream
     message = query.message
     if isinstance(message, Message):
-        await message.reply_photo(picture, caption=caption, do_quote=True)
+        await message.reply_photo(picture, caption=caption, do_quote=True, filename=name)
     elif message is not None:  # too old to reply to: send it to the same chat
-        await context.bot.send_photo(message.chat.id, picture, caption=caption)
+        await context.bot.send_photo(message.chat.id, picture, caption=caption, filename=name)
 
 
 async def diagram(data: BotData, t: Texts, technique: LacingTechnique) -> bytes:

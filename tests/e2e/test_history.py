@@ -82,6 +82,7 @@ async def test_history_sends_the_list_then_the_chart_with_the_change(
     assert chart.media.kind == "photo"
     assert chart.media.file.content is not None
     assert chart.media.file.content.startswith(b"\x89PNG")
+    assert chart.media.file.mime_type == "image/png"  # uploaded under a .png name
     assert chart.text.startswith("📈 9 runs in the last 12 weeks")
     assert (
         "Pegasus 40 since Lacing: Window (gap) on 20 Oct: 1 of 5 runs numb; before: 3 of 4"

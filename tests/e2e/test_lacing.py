@@ -55,6 +55,7 @@ async def test_show_me_how_sends_the_diagram_as_a_reply(
     assert photo.media.kind == "photo"
     assert photo.media.file.content is not None
     assert photo.media.file.content.startswith(PNG)
+    assert photo.media.file.mime_type == "image/png"  # uploaded under a .png name
     assert photo.reply_to_message_id == result.message_id
     assert photo.text == parse_html(t(keys.lacing_caption(technique))).text
     assert runner.toasts()[-1] is None, "the press is answered without a note"
