@@ -31,22 +31,9 @@ from bot.content.keys import COMMANDS
 from bot.playground.run import PLAYGROUND_TOKEN
 from bot.playground.server import FIRST_RUNNER_ID
 from tests.browser.conftest import screenshot
+from tests.e2e.test_lacing import SELF_CARE_TOP_OF_FOOT
 
-SELF_CARE_PATH = [
-    "none",
-    "none",
-    "top",
-    "one",
-    "early",
-    "minutes",
-    "none",
-    "no",
-    "no",
-    "no",
-    "none",
-    "once",
-    "lacing",
-]
+SELF_CARE_PATH = SELF_CARE_TOP_OF_FOOT
 """The classic self-care path through knowledge/triage.yaml, one answer id per question."""
 
 
