@@ -35,7 +35,7 @@ async def history_command(update: Update, context: Context) -> None:
         drawing.cancel()
         raise
     caption = history_screens.caption(t, data.knowledge, view.chart, view.page.year)
-    await message.reply_photo(await drawing, caption=caption, filename="history.png")
+    await message.reply_photo(await drawing, caption=caption, filename="chart.png")
 
 
 async def on_button(update: Update, context: Context) -> None:

@@ -15,8 +15,8 @@ from bot.content.models import LacingTechnique
 from bot.context import BotData, Context
 from bot.db.uow import unit_of_work
 from bot.handlers.replies import answer, texts_for
-from bot.lacing_diagram import draw
 from bot.ui import callback_data, lacing_screens
+from bot.ui.lacing_diagram import draw
 
 
 async def on_button(update: Update, context: Context) -> None:

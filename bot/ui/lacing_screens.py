@@ -15,8 +15,8 @@ from bot.content.catalog import Texts
 from bot.content.lacing import parse_path
 from bot.content.loader import Knowledge
 from bot.content.models import LacingTechnique
-from bot.lacing_diagram import DiagramLabels, LacingSpec
 from bot.ui import callback_data
+from bot.ui.lacing_diagram import DiagramLabels, LacingSpec
 
 MAX_BUTTONS = 3
 """At most this many "Show me how" buttons under one message, to keep keyboards small."""

@@ -14,10 +14,10 @@ from PIL import Image
 from bot import pictures
 from bot.config import PROJECT_ROOT
 from bot.content.loader import Knowledge, load_knowledge
-from bot.lacing_diagram import LACE_COLOURS, draw
 from bot.services.checkins import CheckinDone
 from bot.services.reminders import Outgoing
 from bot.ui import callback_data, lacing_screens, schedule_screens
+from bot.ui.lacing_diagram import LACE_COLOURS, draw
 
 KNOWLEDGE = load_knowledge(PROJECT_ROOT / "knowledge")
 SHOWN = sorted({**KNOWLEDGE.fix_diagrams, **KNOWLEDGE.tip_diagrams}.items())
