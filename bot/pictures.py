@@ -5,25 +5,19 @@ runner's updates if it ran on the event loop, and a thread would still share the
 one `ProcessPoolExecutor` here runs them: created on the first picture (the bot's start-up
 and memory stay as they were until someone asks for one), with `PICTURE_WORKERS` processes,
 and shut down with the app (`shutdown`). Workers are started fresh (`spawn`), not forked from
-the bot with its threads and open connections, and they import only the drawing modules. They
-run at a lower CPU priority (`WORKER_NICENESS`): on a busy machine a chart waits a little
-longer rather than slowing other runners' updates or the database.
+the bot with its threads and open connections, and they import only the drawing modules.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
-
-WORKER_NICENESS = 10
-"""How much lower than the bot's the workers' CPU priority is (`os.nice`)."""
 
 _workers = 1
 _pool: ProcessPoolExecutor | None = None
@@ -39,19 +33,12 @@ async def render(draw: Callable[[T], bytes], spec: T) -> bytes:
     """Run draw(spec) in the picture worker and return the PNG bytes."""
     global _pool
     if _pool is None:
-        _pool = ProcessPoolExecutor(
-            _workers, mp_context=multiprocessing.get_context("spawn"), initializer=_yield_cpu
-        )
+        _pool = ProcessPoolExecutor(_workers, mp_context=multiprocessing.get_context("spawn"))
     try:
         return await asyncio.get_running_loop().run_in_executor(_pool, draw, spec)
     except BrokenProcessPool:
         shutdown()  # a worker died (killed, out of memory): the next picture starts a new pool
         raise
-
-
-def _yield_cpu() -> None:
-    """Lower the worker process's CPU priority (runs in each worker as it starts)."""
-    os.nice(WORKER_NICENESS)
 
 
 def shutdown() -> None:
