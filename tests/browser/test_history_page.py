@@ -11,21 +11,13 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
-from tests.browser.conftest import CHROMIUM
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium is not installed; `make browser-deps` installs it (CI does)",
-        allow_module_level=True,
-    )
-
 from playwright.async_api import Page, expect
 
 from bot.playground.server import FIRST_RUNNER_ID
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import require_chromium, screenshot
 from tests.browser.test_playground_page import bot_messages, send
+
+require_chromium()
 
 
 def stored(moment: datetime) -> str:

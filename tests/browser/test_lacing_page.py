@@ -5,20 +5,12 @@ Saves build/screenshots/lacing-diagram.png.
 
 from __future__ import annotations
 
-import pytest
-
-from tests.browser.conftest import CHROMIUM
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium is not installed; `make browser-deps` installs it (CI does)",
-        allow_module_level=True,
-    )
-
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import require_chromium, screenshot
 from tests.browser.test_playground_page import SELF_CARE_PATH, answer, bot_messages, send
+
+require_chromium()
 
 
 async def test_show_me_how_shows_the_lacing_diagram(page: Page) -> None:

@@ -14,24 +14,16 @@ import struct
 import zlib
 
 import aiohttp
-import pytest
-
-from tests.browser.conftest import CHROMIUM
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium is not installed; `make browser-deps` installs it (CI does)",
-        allow_module_level=True,
-    )
-
 from playwright.async_api import Page, Route, expect
 from telegram import Bot, ReplyKeyboardMarkup
 
 from bot.content.keys import COMMANDS
 from bot.playground.run import PLAYGROUND_TOKEN
 from bot.playground.server import FIRST_RUNNER_ID
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import require_chromium, screenshot
 from tests.e2e.test_lacing import SELF_CARE_TOP_OF_FOOT
+
+require_chromium()
 
 SELF_CARE_PATH = SELF_CARE_TOP_OF_FOOT
 """The classic self-care path through knowledge/triage.yaml, one answer id per question."""

@@ -11,20 +11,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.browser.conftest import CHROMIUM
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Chromium is not installed; `make browser-deps` installs it (CI does)",
-        allow_module_level=True,
-    )
-
 from playwright.async_api import Locator, Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import require_chromium, screenshot
 from tests.browser.test_playground_page import SELF_CARE_PATH, SHOE, answer, bot_messages, send
+
+require_chromium()
 
 
 def buttons(message: Locator) -> Locator:
