@@ -25,7 +25,7 @@ async def history_command(update: Update, context: Context) -> None:
         t = await texts_for(repos, context, update)
     if isinstance(view.chart, history.NotEnough):
         await send(message, history_screens.history_page(t, view.page))
-        await message.reply_text(history_screens.not_enough(t, data.knowledge, view.chart))
+        await send(message, history_screens.not_enough(t, data.knowledge, view.chart))
         return
     spec = history_screens.chart_spec(t, data.knowledge, view.chart)
     drawing = asyncio.create_task(pictures.render(history_chart.draw, spec))

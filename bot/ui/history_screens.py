@@ -58,10 +58,10 @@ def history_page(t: Texts, page: history.HistoryPage) -> Screen:
     return Screen(f"{heading}\n\n{lines}", keyboard)
 
 
-def not_enough(t: Texts, knowledge: Knowledge, view: history.NotEnough) -> str:
+def not_enough(t: Texts, knowledge: Knowledge, view: history.NotEnough) -> Screen:
     """Return what the chart still needs, in place of an empty chart."""
     weeks = knowledge.checkin.history.weeks
-    return t("history.not_enough", runs=view.runs, needed=view.needed, weeks=weeks)
+    return Screen(t("history.not_enough", runs=view.runs, needed=view.needed, weeks=weeks))
 
 
 def chart_spec(t: Texts, knowledge: Knowledge, chart: Chart) -> ChartSpec:

@@ -173,7 +173,7 @@ def test_too_few_check_ins_say_what_is_needed(knowledge: Knowledge) -> None:
     runs = _known_runs()[-2:]
     view = history.chart(knowledge.checkin.history, BERLIN, NOW, runs, [])
     assert view == history.NotEnough(2, 3)
-    text = history_screens.not_enough(knowledge.catalog.texts("en"), knowledge, view)
+    text = history_screens.not_enough(knowledge.catalog.texts("en"), knowledge, view).text
     assert "hold 3 check-ins; so far there are 2" in text
 
 
